@@ -1,0 +1,137 @@
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+
+WALLET_KINDS = [
+    ("topup", "Top-up"),
+    ("bonus", "Bonus"),
+    ("spend", "Spend"),
+    ("refund", "Refund"),
+    ("cashout", "Cash-out"),
+    ("adjustment", "Adjustment"),
+]
+
+
+class MemberWalletMove(models.Model):
+    """Append-only stored-value ledger: principal and bonus amounts, signed."""
+
+    _name = "member.wallet.move"
+    _description = "Member Stored Value Movement"
+    _order = "date desc, id desc"
+    _rec_name = "idempotency_key"
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Member", required=True, index=True, readonly=True
+    )
+    date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now, index=True)
+    kind = fields.Selection(WALLET_KINDS, required=True, readonly=True)
+    currency_id = fields.Many2one("res.currency", required=True, readonly=True)
+    amount_principal = fields.Monetary(string="Principal", readonly=True)
+    amount_bonus = fields.Monetary(string="Bonus", readonly=True)
+    amount = fields.Monetary(compute="_compute_amount", store=True)
+    idempotency_key = fields.Char(required=True, readonly=True)
+    origin = fields.Char(readonly=True)
+    payment_ref = fields.Char(string="Payment Reference", readonly=True)
+    note = fields.Char(readonly=True)
+    pos_order_id = fields.Many2one(
+        "pos.order", string="POS Order", readonly=True, index="btree_not_null"
+    )
+    pos_config_id = fields.Many2one("pos.config", string="Point of Sale", readonly=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True)
+    user_id = fields.Many2one("res.users", required=True, readonly=True)
+    balance_after = fields.Monetary(readonly=True)
+    result = fields.Json(readonly=True, copy=False)
+    account_move_id = fields.Many2one("account.move", string="Journal Entry", readonly=True)
+
+    _sql_constraints = [
+        ("key_unique", "UNIQUE(idempotency_key)", "This idempotency key was already used."),
+    ]
+
+    _FROZEN_FIELDS = (
+        "partner_id",
+        "date",
+        "kind",
+        "amount_principal",
+        "amount_bonus",
+        "idempotency_key",
+        "pos_order_id",
+        "company_id",
+    )
+
+    def write(self, vals):
+        if set(vals) & set(self._FROZEN_FIELDS):
+            raise UserError(
+                self.env._("Ledger rows are append-only: post a new movement to correct one.")
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(self.env._("Ledger rows are append-only and cannot be deleted."))
+
+    @api.depends("amount_principal", "amount_bonus")
+    def _compute_amount(self):
+        for move in self:
+            move.amount = move.amount_principal + move.amount_bonus
+
+    def _post_accounting(self, cash=0.0, bonus=0.0):
+        """Book this top-up (positive amounts) or cash-out (negative amounts).
+
+        ``cash``: money received through (or paid back from) the top-up journal, against the
+        customer deposits liability; ``bonus``: bonus money granted (or voided), booked as
+        liability against the bonus expense account when the company books it so.
+        """
+        self.ensure_one()
+        company = self.company_id
+        journal, deposit = company.member_topup_journal_id, company.member_deposit_account_id
+        if not journal or not deposit:
+            return
+        lines = []
+
+        def pair(debit_account, credit_account, amount, label):
+            if amount < 0:
+                debit_account, credit_account, amount = credit_account, debit_account, -amount
+            for account, debit, credit in (
+                (debit_account, amount, 0.0),
+                (credit_account, 0.0, amount),
+            ):
+                lines.append(
+                    Command.create(
+                        {
+                            "account_id": account.id,
+                            "debit": debit,
+                            "credit": credit,
+                            "name": label,
+                            "partner_id": self.partner_id.id,
+                        }
+                    )
+                )
+
+        currency = self.currency_id
+        if not currency.is_zero(cash):
+            pair(journal.default_account_id, deposit, cash, self.env._("Member stored value"))
+        bonus_account = company.member_bonus_account_id
+        if (
+            not currency.is_zero(bonus)
+            and company.member_bonus_booking == "liability"
+            and bonus_account
+        ):
+            pair(bonus_account, deposit, bonus, self.env._("Member bonus money"))
+        if not lines:
+            return
+        # sudo: the entry is part of a rights-checked ledger operation
+        entry = (
+            self.env["account.move"]
+            .sudo()
+            .with_company(company)
+            .create(
+                {
+                    "move_type": "entry",
+                    "journal_id": journal.id,
+                    "date": fields.Date.context_today(self),
+                    "ref": self.payment_ref or self.idempotency_key,
+                    "line_ids": lines,
+                }
+            )
+        )
+        entry.action_post()
+        self.account_move_id = entry

@@ -1,0 +1,175 @@
+import math
+
+from odoo import fields, models
+
+
+class PosOrder(models.Model):
+    """Server-side settlement of member orders when they are paid/synced.
+
+    Runs in the transaction of ``sync_from_ui``: member payments are captured, points earned (or
+    reversed for refunds), each with a key derived from the order/payment uuid, so a replayed or
+    concurrent sync of the same order changes nothing.
+    """
+
+    _inherit = "pos.order"
+
+    member_points_move_ids = fields.One2many(
+        "member.points.move", "pos_order_id", string="Member Points Movements"
+    )
+    member_wallet_move_ids = fields.One2many(
+        "member.wallet.move", "pos_order_id", string="Member Stored Value Movements"
+    )
+
+    def _process_saved_order(self, draft):
+        order_id = super()._process_saved_order(draft)
+        if not draft and self.state in ("paid", "done", "invoiced"):
+            self._member_settle()
+        return order_id
+
+    def _member_get_partner(self):
+        self.ensure_one()
+        return self.partner_id or self.refunded_order_id.partner_id
+
+    def _member_settle(self):
+        # sudo: settlement is computed here from the order itself, not from client-sent amounts
+        for order in self.sudo():
+            member = order._member_get_partner()
+            if not member.member_number:
+                continue
+            order._member_capture_payments(member)
+            if order.refunded_order_id:
+                order._member_reverse_earning(member)
+            else:
+                order._member_earn(member)
+            member._member_update_tier()
+
+    # ------------------------------------------------------------------ payments
+
+    def _member_capture_payments(self, member):
+        """Debit (or, on refunds, credit back) payments made with member payment methods."""
+        for payment in self.payment_ids.filtered("payment_method_id.member_payment_kind"):
+            key = f"pos.payment:{payment.uuid or payment.id}"
+            amount = self.currency_id.round(payment.amount)
+            if self.currency_id.is_zero(amount):
+                continue
+            if payment.payment_method_id.member_payment_kind == "wallet":
+                member._member_operation(
+                    key,
+                    lambda balance, a=amount, k=key: self._member_capture_wallet(
+                        member, balance, a, k
+                    ),
+                )
+            else:
+                member._member_operation(
+                    key,
+                    lambda balance, a=amount, k=key: self._member_capture_points(
+                        member, balance, a, k
+                    ),
+                )
+
+    def _member_capture_wallet(self, member, balance, amount, key):
+        if amount > 0:
+            principal, bonus = member._member_wallet_split(balance, amount)
+            move = member._member_wallet_move(balance, -principal, -bonus, key, "spend", order=self)
+        else:
+            principal, bonus = self._member_refund_split(-amount)
+            move = member._member_wallet_move(balance, principal, bonus, key, "refund", order=self)
+        move.result = member._member_state(balance)
+        return move.result
+
+    def _member_refund_split(self, amount):
+        """Split a stored-value refund like the spending of the refunded order."""
+        spent = self.refunded_order_id.member_wallet_move_ids.filtered(lambda m: m.kind == "spend")
+        total = -sum(spent.mapped("amount"))
+        if not spent or self.currency_id.is_zero(total):
+            return amount, 0.0
+        bonus = min(
+            self.currency_id.round(amount * -sum(spent.mapped("amount_bonus")) / total), amount
+        )
+        return self.currency_id.round(amount - bonus), bonus
+
+    def _member_capture_points(self, member, balance, amount, key):
+        points = member._member_points_for_amount(abs(amount))
+        if amount > 0:
+            move = member._member_points_debit(balance, points, key, "redeem", order=self)
+        else:
+            move = member._member_points_credit(balance, points, key, "refund", order=self)
+        move.result = member._member_state(balance)
+        return move.result
+
+    # ------------------------------------------------------------------ earning
+
+    def _member_get_multiplier(self, member):
+        multiplier = member.member_tier_id.points_multiplier if member.member_tier_id else 1.0
+        date = fields.Date.context_today(self, self.date_order)
+        birthday = member.birthday
+        if birthday and (birthday.month, birthday.day) == (date.month, date.day):
+            multiplier *= member.member_tier_id.birthday_multiplier or 1.0
+        promotion = self.env["member.earn.promotion"]._get_multiplier(
+            date, self.config_id, self.company_id
+        )
+        return multiplier * promotion
+
+    def _member_points_to_earn(self, member):
+        """Points for the paid amount of eligible lines, member payments excluded."""
+        currency = self.currency_id
+        if currency.compare_amounts(self.amount_total, 0.0) <= 0:
+            return 0
+        eligible = sum(
+            line.price_subtotal_incl
+            for line in self.lines
+            if line.product_id.product_tmpl_id._member_earns_points()
+        )
+        member_paid = sum(
+            self.payment_ids.filtered("payment_method_id.member_payment_kind").mapped("amount")
+        )
+        ratio = max(0.0, (self.amount_total - member_paid) / self.amount_total)
+        per_unit = member._member_param("points_per_unit", 1.0)
+        points = eligible * ratio * per_unit * self._member_get_multiplier(member)
+        return max(0, math.floor(round(points, 6)))
+
+    def _member_earn(self, member):
+        points = self._member_points_to_earn(member)
+        if points <= 0:
+            return
+        key = f"pos.order:{self.uuid or self.id}:earn"
+
+        def earn(balance):
+            move = member._member_points_credit(balance, points, key, "earn", order=self)
+            move.result = member._member_state(balance)
+            return move.result
+
+        member._member_operation(key, earn)
+
+    def _member_reverse_earning(self, member):
+        """Take back the points of the refunded part of the original order."""
+        origin = self.refunded_order_id
+        earned = sum(
+            origin.member_points_move_ids.filtered(lambda m: m.kind == "earn").mapped("points")
+        )
+        if not earned or not origin.amount_total:
+            return
+        refunds = self.search(
+            [("id", "!=", self.id), ("lines.refunded_orderline_id.order_id", "=", origin.id)]
+        )
+        reversed_before = -sum(
+            refunds.member_points_move_ids.filtered(
+                lambda m: m.kind == "refund" and m.points < 0
+            ).mapped("points")
+        )
+        share = min(1.0, -self.amount_total / origin.amount_total)
+        points = min(round(earned * share), earned - reversed_before)
+        if points <= 0:
+            return
+        key = f"pos.order:{self.uuid or self.id}:reverse"
+
+        def reverse(balance):
+            # points already spent cannot be taken back: the debit stops at the balance
+            taken = min(points, balance.points)
+            if not taken:
+                return {"points": 0}
+            move = member._member_points_debit(balance, taken, key, "refund", order=self)
+            move.result = member._member_state(balance)
+            return move.result
+
+        member._member_operation(key, reverse)

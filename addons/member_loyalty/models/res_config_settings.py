@@ -1,0 +1,46 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    member_points_per_unit = fields.Float(
+        string="Points per Currency Unit",
+        config_parameter="member_loyalty.points_per_unit",
+        default=1.0,
+    )
+    member_redeem_points = fields.Integer(
+        string="Points Redeemed",
+        config_parameter="member_loyalty.redeem_points",
+        default=1000,
+    )
+    member_redeem_amount = fields.Float(
+        string="Are Worth",
+        config_parameter="member_loyalty.redeem_amount",
+        default=40.0,
+    )
+    member_expiry_months = fields.Integer(
+        string="Points Expire After (months)",
+        config_parameter="member_loyalty.expiry_months",
+        default=12,
+        help="Points expire at the end of the month this many months after they were earned; "
+        "0 means they never expire.",
+    )
+    member_spend_order = fields.Selection(
+        [("proportional", "Principal and bonus proportionally"), ("principal", "Principal first")],
+        string="Stored Value Spending",
+        config_parameter="member_loyalty.spend_order",
+        default="proportional",
+    )
+    member_topup_journal_id = fields.Many2one(
+        related="company_id.member_topup_journal_id", readonly=False
+    )
+    member_deposit_account_id = fields.Many2one(
+        related="company_id.member_deposit_account_id", readonly=False
+    )
+    member_bonus_booking = fields.Selection(
+        related="company_id.member_bonus_booking", readonly=False
+    )
+    member_bonus_account_id = fields.Many2one(
+        related="company_id.member_bonus_account_id", readonly=False
+    )

@@ -1,0 +1,228 @@
+import logging
+
+import phonenumbers
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+_logger = logging.getLogger(__name__)
+
+
+class ResPartner(models.Model):
+    """External API (JSON-RPC / XML-RPC): plain dicts in, plain dicts out. See README."""
+
+    # one concern per file: fields in res_partner.py, engine and API in their own files
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+
+    def _member_dict(self):
+        self.ensure_one()
+        return {
+            "id": self.id,
+            "member_number": self.member_number,
+            "name": self.name,
+            "phone": self.member_phone or self.mobile or self.phone or False,
+            "tier": self.member_tier_id.name or False,
+            "points": self.member_points,
+            "balance": self.member_wallet,
+            "balance_principal": self.member_principal,
+            "balance_bonus": self.member_bonus,
+        }
+
+    @api.model
+    def member_find(self, query):
+        """Members matching a member number, barcode or phone (any common format)."""
+        self._member_check_rights()
+        if not isinstance(query, str) or not query.strip():
+            raise ValidationError(self.env._("Give a member number, barcode or phone to search."))
+        query = query.strip()
+        domain = ["|", ("member_number", "=", query), ("barcode", "=", query)]
+        try:
+            parsed = phonenumbers.parse(query, self._member_phone_region())
+            if phonenumbers.is_valid_number(parsed):
+                phone = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+                domain = ["|", ("member_phone", "=", phone), *domain]
+        except phonenumbers.NumberParseException:
+            _logger.debug("member_find: %r is not a phone number", query)
+        members = self.search([("member_number", "!=", False), *domain], limit=20)
+        return [member._member_dict() for member in members]
+
+    @api.model
+    def member_enroll(self, vals):
+        """Create a member from ``vals`` (name, phone, birthday, store_code, consents)."""
+        self._member_check_rights()
+        if not isinstance(vals, dict):
+            raise ValidationError(self.env._("Enrolment values must be a dictionary."))
+        unknown = set(vals) - {
+            "name", "phone", "birthday", "store_code", "consent_sms", "consent_email", "gender",
+        }  # fmt: skip
+        if unknown:
+            raise ValidationError(
+                self.env._("Unknown enrolment fields: %s", ", ".join(sorted(unknown)))
+            )
+        name = (vals.get("name") or "").strip() if isinstance(vals.get("name"), str) else ""
+        if not name:
+            raise ValidationError(self.env._("A member needs a name."))
+        if not isinstance(vals.get("phone"), str) or not vals["phone"].strip():
+            raise ValidationError(self.env._("A member needs a phone number."))
+        phone = self._member_format_phone(vals["phone"].strip())
+        existing = self.search([("member_phone", "=", phone)], limit=1)
+        if existing:
+            raise UserError(
+                self.env._(
+                    "The phone %(phone)s already belongs to member %(number)s.",
+                    phone=phone,
+                    number=existing.member_number,
+                )
+            )
+        create_vals = {"name": name, "phone": phone}
+        if vals.get("birthday"):
+            try:
+                create_vals["birthday"] = fields.Date.to_date(vals["birthday"])
+            except (TypeError, ValueError) as exc:
+                raise ValidationError(
+                    self.env._("Birthday '%s' is not a date (YYYY-MM-DD).", vals["birthday"])
+                ) from exc
+        if vals.get("gender"):
+            if vals["gender"] not in dict(self._fields["gender"].selection):
+                raise ValidationError(self.env._("Unknown gender '%s'.", vals["gender"]))
+            create_vals["gender"] = vals["gender"]
+        for flag in ("consent_sms", "consent_email"):
+            create_vals[flag] = bool(vals.get(flag))
+        store = {}
+        if vals.get("store_code"):
+            store = self._member_resolve_store(vals["store_code"])
+        partner = self.create(create_vals)
+        partner._member_enrol(config=store.get("config"), company=store.get("company"))
+        return partner._member_dict()
+
+    def member_topup(self, amount, idempotency_key, payment_ref=None):
+        """Credit ``amount`` of paid stored value plus its bonus; returns the new state."""
+        self.ensure_one()
+        self._member_check_rights()
+        amount = self._member_check_amount(amount)
+        member = self.sudo()  # rights checked above; ledgers have no user write access
+        return member._member_operation(
+            idempotency_key,
+            lambda balance: member._member_topup_apply(
+                balance, amount, idempotency_key, payment_ref=payment_ref
+            ),
+        )
+
+    def member_wallet_spend(self, amount, idempotency_key):
+        """Debit ``amount`` of stored value; refused (nothing written) if it exceeds the balance."""
+        self.ensure_one()
+        self._member_check_rights()
+        amount = self._member_check_amount(amount)
+        member = self.sudo()  # rights checked above
+
+        def spend(balance):
+            principal, bonus = member._member_wallet_split(balance, amount)
+            move = member._member_wallet_move(balance, -principal, -bonus, idempotency_key, "spend")
+            move.result = member._member_state(balance)
+            return move.result
+
+        return member._member_operation(idempotency_key, spend)
+
+    def member_points_redeem(self, points, idempotency_key):
+        """Redeem ``points`` for their money value; returns {points, amount, points_balance}."""
+        self.ensure_one()
+        self._member_check_rights()
+        points = self._member_check_points(points)
+        member = self.sudo()  # rights checked above
+
+        def redeem(balance):
+            move = member._member_points_debit(balance, points, idempotency_key, "redeem")
+            move.result = {
+                "points": points,
+                "amount": member._member_points_value(points),
+                "points_balance": balance.points,
+            }
+            return move.result
+
+        return member._member_operation(idempotency_key, redeem)
+
+    def member_cashout(self, idempotency_key):
+        """Close the card: return the unspent principal, void the bonus."""
+        self.ensure_one()
+        self._member_check_rights(manager=True)
+        member = self.sudo()  # rights checked above
+
+        def cashout(balance):
+            principal, bonus = balance.principal, balance.bonus
+            if not principal and not bonus:
+                raise UserError(
+                    self.env._("%s has no stored value to cash out.", self.display_name)
+                )
+            move = member._member_wallet_move(
+                balance, -principal, -bonus, idempotency_key, "cashout"
+            )
+            move._post_accounting(cash=-principal, bonus=-bonus)
+            move.result = {"principal_returned": principal, "bonus_voided": bonus}
+            return move.result
+
+        return member._member_operation(idempotency_key, cashout)
+
+    def member_statement(self, limit=50):
+        """The newest ``limit`` movements of both ledgers, newest first."""
+        self.ensure_one()
+        self._member_check_rights()
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 0 < limit <= 500:
+            raise ValidationError(self.env._("The limit must be a whole number from 1 to 500."))
+        rows = [
+            {
+                "ledger": "points",
+                "date": fields.Datetime.to_string(move.date),
+                "kind": move.kind,
+                "points": move.points,
+                "amount": 0.0,
+                "origin": move.origin or "",
+                "key": move.idempotency_key,
+            }
+            for move in self.env["member.points.move"].search(
+                [("partner_id", "=", self.id)], limit=limit
+            )
+        ] + [
+            {
+                "ledger": "stored_value",
+                "date": fields.Datetime.to_string(move.date),
+                "kind": move.kind,
+                "points": 0,
+                "amount": move.amount,
+                "principal": move.amount_principal,
+                "bonus": move.amount_bonus,
+                "origin": move.origin or "",
+                "key": move.idempotency_key,
+            }
+            for move in self.env["member.wallet.move"].search(
+                [("partner_id", "=", self.id)], limit=limit
+            )
+        ]
+        rows.sort(key=lambda row: row["date"], reverse=True)
+        return rows[:limit]
+
+    def _member_adjust(self, target, amount, reason, key):
+        """Manual adjustment by a manager: ``target`` is points, principal or bonus."""
+        self.ensure_one()
+        self._member_check_rights(manager=True)
+        if not reason or not reason.strip():
+            raise UserError(self.env._("An adjustment needs a reason."))
+        member = self.sudo()  # manager rights checked above
+
+        def adjust(balance):
+            if target == "points":
+                if amount > 0:
+                    move = member._member_points_credit(balance, amount, key, "adjustment")
+                else:
+                    move = member._member_points_debit(balance, -amount, key, "adjustment")
+            else:
+                principal = amount if target == "principal" else 0.0
+                bonus = amount if target == "bonus" else 0.0
+                current = balance.principal if target == "principal" else balance.bonus
+                if balance.currency_id.compare_amounts(current + amount, 0.0) < 0:
+                    raise UserError(self.env._("The adjustment would make the balance negative."))
+                move = member._member_wallet_move(balance, principal, bonus, key, "adjustment")
+            move.note = reason
+            move.result = member._member_state(balance)
+            return move.result
+
+        return member._member_operation(key, adjust)

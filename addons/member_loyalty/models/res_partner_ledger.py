@@ -1,0 +1,343 @@
+import math
+
+import psycopg2
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+
+class ResPartner(models.Model):
+    """Ledger engine: every movement of points or stored value goes through these methods.
+
+    Pattern of every operation: check rights, lock the member's balance row, replay the stored
+    result if the idempotency key was already used, otherwise write the ledger rows and the
+    balance delta and store the result on the operation's main row.
+    """
+
+    # one concern per file: fields in res_partner.py, engine and API in their own files
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+
+    # ------------------------------------------------------------------ helpers
+
+    @api.model
+    def _member_check_rights(self, manager=False):
+        group = (
+            "member_loyalty.group_member_manager" if manager else "member_loyalty.group_member_user"
+        )
+        if not self.env.su and not self.env.user.has_group(group):
+            raise AccessError(
+                self.env._("You are not allowed to change member points or stored value.")
+            )
+
+    @api.model
+    def _member_param(self, name, default):
+        value = self.env["ir.config_parameter"].sudo().get_param(f"member_loyalty.{name}")
+        return type(default)(value) if value not in (None, False, "") else default
+
+    def _member_currency(self):
+        return self.env.company.currency_id
+
+    @api.model
+    def _member_check_key(self, key):
+        if not isinstance(key, str) or not key.strip() or len(key) > 200:
+            raise ValidationError(
+                self.env._(
+                    "An idempotency key (a non-empty text of at most 200 characters) is required."
+                )
+            )
+        return key.strip()
+
+    def _member_check_amount(self, amount):
+        currency = self._member_currency()
+        if isinstance(amount, bool) or not isinstance(amount, int | float):
+            raise ValidationError(self.env._("The amount must be a number, got '%s'.", amount))
+        amount = currency.round(amount)
+        if currency.compare_amounts(amount, 0.0) <= 0:
+            raise ValidationError(self.env._("The amount must be positive, got %s.", amount))
+        return amount
+
+    @api.model
+    def _member_check_points(self, points):
+        if isinstance(points, bool) or not isinstance(points, int) or points <= 0:
+            raise ValidationError(
+                self.env._("Points must be a positive whole number, got '%s'.", points)
+            )
+        return points
+
+    def _member_replay(self, key):
+        """Stored result of the operation done with ``key``, or None."""
+        for model in ("member.wallet.move", "member.points.move"):
+            move = self.env[model].sudo().search([("idempotency_key", "=", key)], limit=1)
+            if move:
+                if move.partner_id != self:
+                    raise UserError(
+                        self.env._(
+                            "The idempotency key %s was already used for another member.", key
+                        )
+                    )
+                return move.result
+        return None
+
+    def _member_operation(self, key, func):
+        """Run ``func(balance)`` once per ``key`` under the member's balance lock."""
+        self.ensure_one()
+        if not self.member_number:
+            raise UserError(self.env._("%s is not a member.", self.display_name))
+        key = self._member_check_key(key)
+        balance = self.env["member.balance"].sudo()._lock(self)
+        result = self._member_replay(key)
+        if result is not None:
+            return result
+        try:
+            with self.env.cr.savepoint():
+                result = func(balance)
+        except psycopg2.errors.UniqueViolation as exc:
+            # the key was committed concurrently (e.g. by another member's operation)
+            result = self._member_replay(key)
+            if result is None:
+                raise UserError(
+                    self.env._("The idempotency key %s is in use; retry the operation.", key)
+                ) from exc
+        return result
+
+    def _member_move_vals(self, key, kind, origin=None, order=None, note=None):
+        config = order.config_id if order else self.env["pos.config"]
+        return {
+            "partner_id": self.id,
+            "idempotency_key": key,
+            "kind": kind,
+            "origin": origin or (order.name if order else False),
+            "note": note,
+            "pos_order_id": order.id if order else False,
+            "pos_config_id": config.id,
+            "company_id": (order.company_id if order else self.env.company).id,
+            "user_id": self.env.uid,
+        }
+
+    def _member_state(self, balance):
+        return {
+            "points": balance.points,
+            "principal": balance.principal,
+            "bonus": balance.bonus,
+            "balance": balance.currency_id.round(balance.principal + balance.bonus),
+        }
+
+    # ------------------------------------------------------------------ points
+
+    def _member_points_expiry_date(self, date=None):
+        months = self._member_param("expiry_months", 12)
+        if months <= 0:
+            return False
+        return (date or fields.Date.context_today(self)) + relativedelta(months=months, day=31)
+
+    def _member_points_credit(self, balance, points, key, kind, **origin):
+        """Credit ``points`` as a new lot; return the ledger row."""
+        move = (
+            self.env["member.points.move"]
+            .sudo()
+            .create(
+                {
+                    **self._member_move_vals(key, kind, **origin),
+                    "points": points,
+                    "points_after": balance.points + points,
+                }
+            )
+        )
+        move.lot_id = (
+            self.env["member.points.lot"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.id,
+                    "points_initial": points,
+                    "points_remaining": points,
+                    "expiry_date": self._member_points_expiry_date(),
+                    "move_id": move.id,
+                }
+            )
+        )
+        balance._apply(points=points)
+        return move
+
+    def _member_points_consume(self, points, lots=None):
+        """Take ``points`` from the lots closest to expiry first."""
+        lots = lots or self.env["member.points.lot"].sudo().search(
+            [("partner_id", "=", self.id), ("points_remaining", ">", 0)],
+            order="expiry_date asc nulls last, id",
+        )
+        left = points
+        for lot in lots:
+            if not left:
+                break
+            taken = min(left, lot.points_remaining)
+            lot.points_remaining -= taken
+            left -= taken
+        if left:
+            raise UserError(
+                self.env._("The points lots of %s do not cover the debit.", self.display_name)
+            )
+
+    def _member_points_debit(self, balance, points, key, kind, **origin):
+        """Debit ``points`` (closest-to-expiry lots first); refuse more than the balance."""
+        if points > balance.points:
+            raise UserError(
+                self.env._(
+                    "%(member)s has %(balance)s points; %(points)s cannot be debited.",
+                    member=self.display_name,
+                    balance=balance.points,
+                    points=points,
+                )
+            )
+        self._member_points_consume(points)
+        move = (
+            self.env["member.points.move"]
+            .sudo()
+            .create(
+                {
+                    **self._member_move_vals(key, kind, **origin),
+                    "points": -points,
+                    "points_after": balance.points - points,
+                }
+            )
+        )
+        balance._apply(points=-points)
+        return move
+
+    @api.model
+    def _member_points_value(self, points):
+        """Money value of ``points`` at the configured redemption rate."""
+        rate_points = self._member_param("redeem_points", 1000)
+        rate_amount = self._member_param("redeem_amount", 40.0)
+        return self._member_currency().round(points * rate_amount / rate_points)
+
+    @api.model
+    def _member_points_for_amount(self, amount):
+        """Points needed to pay ``amount`` (rounded up)."""
+        rate_points = self._member_param("redeem_points", 1000)
+        rate_amount = self._member_param("redeem_amount", 40.0)
+        return math.ceil(round(amount * rate_points / rate_amount, 6))
+
+    @api.model
+    def _cron_expire_points(self, batch_size=500):
+        """Expire every lot past its date, one ledger row per member and day."""
+        today = fields.Date.context_today(self)
+        Lot = self.env["member.points.lot"].sudo()
+        while True:
+            groups = Lot._read_group(
+                [("expiry_date", "<", today), ("points_remaining", ">", 0)],
+                ["partner_id"],
+                limit=batch_size,
+            )
+            if not groups:
+                break
+            for (partner,) in groups:
+                partner._member_expire_points(today)
+            if self.env.context.get("member_no_commit"):
+                break
+            # crons commit per batch on purpose: expired members are done even if a later one fails
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _member_expire_points(self, today):
+        self.ensure_one()
+        key = f"expire:{self.id}:{today}"
+
+        def expire(balance):
+            lots = self.env["member.points.lot"].search(
+                [
+                    ("partner_id", "=", self.id),
+                    ("expiry_date", "<", today),
+                    ("points_remaining", ">", 0),
+                ]
+            )
+            points = sum(lots.mapped("points_remaining"))
+            if not points:
+                return {"points": 0}
+            lots.write({"points_remaining": 0})
+            move = (
+                self.env["member.points.move"]
+                .sudo()
+                .create(
+                    {
+                        **self._member_move_vals(key, "expire"),
+                        "points": -points,
+                        "points_after": balance.points - points,
+                    }
+                )
+            )
+            balance._apply(points=-points)
+            move.result = {"points": -points}
+            return move.result
+
+        return self.sudo()._member_operation(key, expire)
+
+    # ------------------------------------------------------------------ stored value
+
+    def _member_wallet_move(self, balance, principal, bonus, key, kind, **origin):
+        currency = balance.currency_id
+        move = (
+            self.env["member.wallet.move"]
+            .sudo()
+            .create(
+                {
+                    **self._member_move_vals(key, kind, **origin),
+                    "currency_id": currency.id,
+                    "amount_principal": principal,
+                    "amount_bonus": bonus,
+                    "balance_after": currency.round(
+                        balance.principal + balance.bonus + principal + bonus
+                    ),
+                }
+            )
+        )
+        balance._apply(principal=principal, bonus=bonus)
+        return move
+
+    def _member_wallet_split(self, balance, amount):
+        """(principal, bonus) parts of a debit of ``amount``, per the configured order."""
+        currency = balance.currency_id
+        total = balance.principal + balance.bonus
+        if currency.compare_amounts(amount, total) > 0:
+            raise UserError(
+                self.env._(
+                    "%(member)s has %(balance)s of stored value; %(amount)s cannot be spent.",
+                    member=self.display_name,
+                    balance=currency.round(total),
+                    amount=amount,
+                )
+            )
+        if self._member_param("spend_order", "proportional") == "principal":
+            principal = min(amount, balance.principal)
+        else:
+            principal = currency.round(amount * balance.principal / total)
+        principal = min(principal, balance.principal)
+        bonus = currency.round(amount - principal)
+        if currency.compare_amounts(bonus, balance.bonus) > 0:
+            bonus = balance.bonus
+            principal = currency.round(amount - bonus)
+        return principal, bonus
+
+    def _member_topup_apply(self, balance, amount, key, payment_ref=None, **origin):
+        """Top-up of ``amount`` with its bonus; returns the result dict."""
+        rule = (
+            self.env["member.topup.rule"]
+            .sudo()
+            ._get_rule(amount, self.member_tier_id, self.env.company)
+        )
+        bonus, bonus_points = rule._get_bonus(amount, balance.currency_id)
+        move = self._member_wallet_move(balance, amount, 0.0, key, "topup", **origin)
+        move.payment_ref = payment_ref
+        if bonus:
+            self._member_wallet_move(balance, 0.0, bonus, f"{key}/bonus", "bonus", **origin)
+        if bonus_points:
+            self._member_points_credit(balance, bonus_points, f"{key}/points", "bonus", **origin)
+        move._post_accounting(cash=amount, bonus=bonus)
+        self._member_update_tier()
+        move.result = {
+            **self._member_state(balance),
+            "principal": balance.principal,
+            "bonus": balance.bonus,
+            "bonus_amount": bonus,
+            "bonus_points": bonus_points,
+        }
+        return move.result

@@ -1,0 +1,75 @@
+from odoo.tests import TransactionCase
+
+
+class MemberLoyaltyCommon:
+    """Fixtures shared by the member tests: a clean configuration (demo rules archived)."""
+
+    @classmethod
+    def _setup_member_config(cls):
+        env = cls.env
+        env.user.groups_id = [(4, env.ref("member_loyalty.group_member_manager").id)]
+        env["member.tier"].search([]).active = False
+        env["member.topup.rule"].search([]).active = False
+        env["member.earn.promotion"].search([]).active = False
+        icp = env["ir.config_parameter"].sudo()
+        for key, value in {
+            "points_per_unit": "1",
+            "redeem_points": "1000",
+            "redeem_amount": "40",
+            "expiry_months": "12",
+            "spend_order": "proportional",
+        }.items():
+            icp.set_param(f"member_loyalty.{key}", value)
+        Tier = env["member.tier"]
+        cls.tier_basic = Tier.create({"name": "Basic", "sequence": 1, "metric": "spend"})
+        cls.tier_silver = Tier.create(
+            {
+                "name": "Silver",
+                "sequence": 2,
+                "metric": "topup",
+                "qualify_threshold": 1000,
+                "retain_threshold": 1000,
+                "points_multiplier": 1.5,
+            }
+        )
+        cls.tier_gold = Tier.create(
+            {
+                "name": "Gold",
+                "sequence": 3,
+                "metric": "spend",
+                "qualify_threshold": 5000,
+                "retain_threshold": 3000,
+                "points_multiplier": 2.0,
+                "birthday_multiplier": 2.0,
+            }
+        )
+        Rule = env["member.topup.rule"]
+        cls.rule_500 = Rule.create({"name": "500 -> 50", "min_amount": 500, "bonus_amount": 50})
+        cls.rule_1000 = Rule.create(
+            {"name": "1000 -> 200 points", "min_amount": 1000, "bonus_points": 200}
+        )
+
+    @classmethod
+    def _new_member(cls, name, phone, **vals):
+        partner = cls.env["res.partner"].create({"name": name, "phone": phone, **vals})
+        partner._member_enrol()
+        return partner
+
+    def assertLedgersConsistent(self):
+        self.assertEqual(
+            self.env["member.balance"]._get_drift(), [], "balances drifted from ledgers"
+        )
+
+
+class MemberLoyaltyCase(MemberLoyaltyCommon, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.country_id = cls.env.ref("base.cn")
+        cls._setup_member_config()
+        cls.member = cls._new_member("Li Lei", "138 0013 8000")
+
+    def setUp(self):
+        super().setUp()
+        # every scenario ends with the consistency check
+        self.addCleanup(self.assertLedgersConsistent)

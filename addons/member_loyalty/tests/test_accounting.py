@@ -1,0 +1,53 @@
+from odoo.tests import tagged
+
+from .common import MemberLoyaltyCase
+
+
+@tagged("post_install", "-at_install")
+class TestAccounting(MemberLoyaltyCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        company = cls.env.company
+        cls.journal = cls.env["account.journal"].create(
+            {"name": "Member top-ups", "code": "MTOP", "type": "bank", "company_id": company.id}
+        )
+        cls.deposit = cls.env["account.account"].create(
+            {"name": "Member deposits", "code": "ML2100", "account_type": "liability_current"}
+        )
+        cls.bonus_expense = cls.env["account.account"].create(
+            {"name": "Member bonus", "code": "ML6100", "account_type": "expense"}
+        )
+        company.write(
+            {
+                "member_topup_journal_id": cls.journal.id,
+                "member_deposit_account_id": cls.deposit.id,
+                "member_bonus_account_id": cls.bonus_expense.id,
+                "member_bonus_booking": "liability",
+            }
+        )
+
+    def _balance(self, account):
+        lines = self.env["account.move.line"].search(
+            [("account_id", "=", account.id), ("parent_state", "=", "posted")]
+        )
+        return sum(lines.mapped("balance"))
+
+    def test_topup_and_cashout_entries(self):
+        self.member.member_topup(500.0, "acc-1", payment_ref="WX-42")
+        topup = self.member.member_wallet_move_ids.filtered(lambda m: m.kind == "topup")
+        self.assertEqual(topup.account_move_id.state, "posted")
+        self.assertEqual(topup.account_move_id.ref, "WX-42")
+        self.assertEqual(self._balance(self.deposit), -550.0)
+        self.assertEqual(self._balance(self.journal.default_account_id), 500.0)
+        self.assertEqual(self._balance(self.bonus_expense), 50.0)
+        self.member.member_cashout("acc-2")
+        self.assertEqual(self._balance(self.deposit), 0.0)
+        self.assertEqual(self._balance(self.journal.default_account_id), 0.0)
+        self.assertEqual(self._balance(self.bonus_expense), 0.0)
+
+    def test_bonus_booked_when_spent(self):
+        self.env.company.member_bonus_booking = "expense"
+        self.member.member_topup(500.0, "acc-1")
+        self.assertEqual(self._balance(self.deposit), -500.0)
+        self.assertEqual(self._balance(self.bonus_expense), 0.0)

@@ -1,0 +1,156 @@
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from odoo.addons.point_of_sale.tests.common import TestPoSCommon
+
+from .common import MemberLoyaltyCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPosEarning(MemberLoyaltyCommon, TestPoSCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_member_config()
+        cls.member = cls._new_member("Zhang Wei", "+86 138 0013 8001")
+        cls.config = cls.basic_config
+        cls.wallet_pm = cls.bank_pm1.copy(
+            {"name": "Member Wallet", "member_payment_kind": "wallet"}
+        )
+        cls.points_pm = cls.bank_pm1.copy(
+            {"name": "Member Points", "member_payment_kind": "points"}
+        )
+        cls.config.payment_method_ids = [(4, cls.wallet_pm.id), (4, cls.points_pm.id)]
+        cls.product_a = cls.create_product("Rice", cls.categ_basic, 100.0)
+        cls.product_b = cls.create_product("Cigarettes", cls.categ_basic, 50.0)
+        cls.product_b.member_no_points = True
+
+    def setUp(self):
+        super().setUp()
+        self.open_new_session()
+        self.addCleanup(self.assertLedgersConsistent)
+
+    def _earned(self, order):
+        return sum(
+            order.member_points_move_ids.filtered(lambda m: m.kind == "earn").mapped("points")
+        )
+
+    def test_same_order_synced_three_times_earns_once(self):
+        data = self.create_ui_order_data([(self.product_a, 2)], customer=self.member)
+        orders = self.env["pos.order"]
+        for _attempt in range(3):
+            result = self.env["pos.order"].sync_from_ui([dict(data)])
+            orders |= self.env["pos.order"].browse(result["pos.order"][0]["id"])
+        self.assertEqual(len(orders), 1)
+        self.assertEqual(len(orders.member_points_move_ids), 1)
+        self.assertEqual(self._earned(orders), 200)
+        self.assertEqual(self.member.member_points, 200)
+
+    def test_earning_rules(self):
+        self.member.member_topup(100.0, "pos-topup")
+        self.member.sudo().member_tier_id = self.tier_gold  # x2
+        self.env["member.earn.promotion"].create(
+            {
+                "name": "Member day",
+                "date_from": "2000-01-01",
+                "date_to": "2999-12-31",
+                "multiplier": 2.0,
+                "pos_config_ids": [(6, 0, self.config.ids)],
+            }
+        )
+        order = self._create_orders(
+            [
+                {
+                    "pos_order_lines_ui_args": [(self.product_a, 1), (self.product_b, 1)],
+                    "customer": self.member,
+                    "payments": [(self.wallet_pm, 30.0), (self.cash_pm1, 120.0)],
+                }
+            ]
+        ).popitem()[1]
+        # eligible 100 (cigarettes excluded) x 120/150 paid outside the wallet
+        # x 2 (gold) x 2 (promotion)
+        self.assertEqual(self._earned(order), 320)
+        spend = order.member_wallet_move_ids
+        self.assertEqual((spend.kind, spend.amount), ("spend", -30.0))
+        self.assertEqual(self.member.member_wallet, 70.0)
+
+    def test_non_member_and_points_payment(self):
+        orders = self._create_orders(
+            [{"pos_order_lines_ui_args": [(self.product_a, 1)], "customer": self.customer}]
+        )
+        self.assertFalse(next(iter(orders.values())).member_points_move_ids)
+        self.member._member_adjust("points", 1000, "opening", "pos-adj")
+        order = self._create_orders(
+            [
+                {
+                    "pos_order_lines_ui_args": [(self.product_a, 1)],
+                    "customer": self.member,
+                    "payments": [(self.points_pm, 40.0), (self.cash_pm1, 60.0)],
+                }
+            ]
+        ).popitem()[1]
+        redeem = order.member_points_move_ids.filtered(lambda m: m.kind == "redeem")
+        self.assertEqual(redeem.points, -1000)
+        self.assertEqual(self._earned(order), 60)
+        self.assertEqual(self.member.member_points, 60)
+
+    def test_refund_reverses_points_and_returns_stored_value(self):
+        self.member.member_topup(100.0, "pos-topup")
+        order = self._create_orders(
+            [
+                {
+                    "pos_order_lines_ui_args": [(self.product_a, 2)],
+                    "customer": self.member,
+                    "payments": [(self.wallet_pm, 50.0), (self.cash_pm1, 150.0)],
+                }
+            ]
+        ).popitem()[1]
+        self.assertEqual(self._earned(order), 150)
+        self.assertEqual(self.member.member_wallet, 50.0)
+        line = order.lines[0]
+        refund = self._create_orders(
+            [
+                {
+                    "pos_order_lines_ui_args": [
+                        {
+                            "product": self.product_a,
+                            "quantity": -1,
+                            "refunded_orderline_id": line.id,
+                        }
+                    ],
+                    "customer": self.member,
+                    "payments": [(self.wallet_pm, -25.0), (self.cash_pm1, -75.0)],
+                }
+            ]
+        ).popitem()[1]
+        reversal = refund.member_points_move_ids
+        self.assertEqual((reversal.kind, reversal.points), ("refund", -75))
+        self.assertEqual(self.member.member_points, 75)
+        self.assertEqual(refund.member_wallet_move_ids.amount, 25.0)
+        self.assertEqual(self.member.member_wallet, 75.0)
+
+    def test_birthday_multiplier_and_upgrade_on_spend(self):
+        today = self.env["pos.order"]._fields["date_order"].default(self.env["pos.order"])
+        self.member.birthday = today.date().replace(year=1990)
+        self.tier_gold.qualify_threshold = 150.0
+        order = self._create_orders(
+            [{"pos_order_lines_ui_args": [(self.product_a, 2)], "customer": self.member}]
+        ).popitem()[1]
+        # basic tier on the birthday: x1 (birthday multiplier of the basic tier is 1)
+        self.assertEqual(self._earned(order), 200)
+        self.assertEqual(self.member.member_tier_id, self.tier_gold)
+        order = self._create_orders(
+            [{"pos_order_lines_ui_args": [(self.product_a, 1)], "customer": self.member}]
+        ).popitem()[1]
+        # gold x2, birthday x2
+        self.assertEqual(self._earned(order), 400)
+
+    def test_wallet_payment_above_balance_refuses_the_sync(self):
+        self.member.member_topup(20.0, "pos-topup")
+        data = self.create_ui_order_data(
+            [(self.product_a, 1)],
+            customer=self.member,
+            payments=[(self.wallet_pm, 30.0), (self.cash_pm1, 70.0)],
+        )
+        with self.assertRaisesRegex(UserError, "cannot be spent"):
+            self.env["pos.order"].sync_from_ui([data])

@@ -1,0 +1,67 @@
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common import MemberLoyaltyCase
+
+
+@tagged("post_install", "-at_install")
+class TestWallet(MemberLoyaltyCase):
+    def test_topup_bonus_tiers(self):
+        result = self.member.member_topup(499.0, "w-1")
+        self.assertEqual(
+            (result["principal"], result["bonus"], result["bonus_points"]), (499.0, 0.0, 0)
+        )
+        result = self.member.member_topup(500.0, "w-2")
+        self.assertEqual(
+            (result["principal"], result["bonus"], result["bonus_points"]), (999.0, 50.0, 0)
+        )
+        result = self.member.member_topup(1000.0, "w-3", payment_ref="WX-1")
+        self.assertEqual(result["bonus_points"], 200)
+        self.assertEqual(result["points"], 200)
+        self.assertEqual(result["balance"], 2049.0)
+        kinds = self.member.member_wallet_move_ids.mapped("kind")
+        self.assertEqual(sorted(kinds), ["bonus", "topup", "topup", "topup"])
+
+    def test_topup_rule_per_tier(self):
+        self.rule_500.tier_ids = self.tier_gold
+        result = self.member.member_topup(600.0, "w-1")
+        self.assertEqual(result["bonus"], 0.0)
+
+    def test_topup_replay_returns_first_result(self):
+        first = self.member.member_topup(500.0, "w-1")
+        second = self.member.member_topup(500.0, "w-1")
+        self.assertEqual(first, second)
+        self.assertEqual(self.member.member_wallet, 550.0)
+
+    def test_spend_proportional_and_refusal(self):
+        self.member.member_topup(500.0, "w-1")  # 500 principal + 50 bonus
+        result = self.member.member_wallet_spend(110.0, "s-1")
+        self.assertEqual((result["principal"], result["bonus"]), (400.0, 40.0))
+        with self.assertRaisesRegex(UserError, "cannot be spent"):
+            self.member.member_wallet_spend(440.01, "s-2")
+        self.assertEqual(self.member.member_wallet, 440.0)
+        self.assertFalse(
+            self.member.member_wallet_move_ids.filtered(lambda m: m.idempotency_key == "s-2")
+        )
+
+    def test_spend_principal_first(self):
+        self.env["ir.config_parameter"].sudo().set_param("member_loyalty.spend_order", "principal")
+        self.member.member_topup(500.0, "w-1")
+        result = self.member.member_wallet_spend(520.0, "s-1")
+        self.assertEqual((result["principal"], result["bonus"]), (0.0, 30.0))
+
+    def test_cashout_returns_principal_and_voids_bonus(self):
+        self.member.member_topup(500.0, "w-1")
+        self.member.member_wallet_spend(110.0, "s-1")
+        result = self.member.member_cashout("c-1")
+        self.assertEqual(result, {"principal_returned": 400.0, "bonus_voided": 40.0})
+        self.assertEqual(self.member.member_wallet, 0.0)
+        self.assertEqual(self.member.member_cashout("c-1"), result)
+        with self.assertRaisesRegex(UserError, "no stored value"):
+            self.member.member_cashout("c-2")
+
+    def test_key_reused_for_another_member_refused(self):
+        other = self._new_member("Other", "13900000001")
+        self.member.member_topup(10.0, "shared-key")
+        with self.assertRaisesRegex(UserError, "another member"):
+            other.member_topup(10.0, "shared-key")

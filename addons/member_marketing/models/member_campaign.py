@@ -1,0 +1,414 @@
+import logging
+import math
+from ast import literal_eval
+
+import pytz
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+# two-sided 95% normal quantile
+Z_95 = 1.959963984540054
+
+
+class MemberCampaign(models.Model):
+    """An automated or one-off retention campaign.
+
+    ``_cron_enqueue`` turns the trigger and audience into ``member.campaign.send`` rows in one
+    ``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` per campaign (unique per campaign, member and
+    occurrence); ``member.campaign.send._cron_process_queue`` sends them. Bridges add triggers by
+    extending ``trigger_type`` and ``_get_trigger_query``.
+    """
+
+    _name = "member.campaign"
+    _description = "Member Campaign"
+    _inherit = ["mail.thread"]
+    _order = "id desc"
+
+    name = fields.Char(required=True, tracking=True)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    state = fields.Selection(
+        [("draft", "Draft"), ("running", "Running"), ("stopped", "Stopped")],
+        default="draft",
+        required=True,
+        tracking=True,
+        copy=False,
+    )
+    date_start = fields.Datetime(
+        string="Started On",
+        copy=False,
+        help="Segment entries and first purchases count from this moment.",
+    )
+    trigger_type = fields.Selection(
+        [
+            ("birthday", "Birthday"),
+            ("segment_entered", "Entered a Segment"),
+            ("churn_risk", "Churn Risk Crossed"),
+            ("first_purchase", "After First Purchase"),
+            ("broadcast", "One-off Broadcast"),
+        ],
+        string="Trigger",
+        required=True,
+        default="broadcast",
+    )
+    trigger_days = fields.Integer(
+        string="Days",
+        default=7,
+        help="Birthday: days before the birthday. First purchase: days after it.",
+    )
+    trigger_segment_id = fields.Many2one("member.segment", string="Segment Entered")
+    churn_ratio_threshold = fields.Float(string="Churn Risk Threshold", default=2.0)
+    broadcast_date = fields.Datetime(
+        string="Send On", help="Broadcast: queue at this moment (empty: at once)."
+    )
+    audience_segment_ids = fields.Many2many(
+        "member.segment",
+        string="Audience Segments",
+        help="Only members currently in one of these segments.",
+    )
+    audience_domain = fields.Char(string="Audience Filter", default="[]")
+    channel = fields.Selection([("sms", "SMS"), ("email", "Email")], required=True, default="sms")
+    sms_template_id = fields.Many2one(
+        "sms.template", string="SMS Template", domain=[("model", "=", "res.partner")]
+    )
+    mail_template_id = fields.Many2one(
+        "mail.template", string="Email Template", domain=[("model", "=", "res.partner")]
+    )
+    coupon_program_id = fields.Many2one(
+        "loyalty.program",
+        domain=[("program_type", "=", "coupons")],
+        help="Each recipient gets a coupon of this program; its code is added to the message.",
+    )
+    coupon_points = fields.Float(default=1.0, help="Points loaded on each coupon.")
+    coupon_validity_days = fields.Integer(string="Coupon Valid For (days)", help="0: no expiry.")
+    control_percent = fields.Float(
+        string="Control Group (%)",
+        default=10.0,
+        help="Share of the audience that receives nothing, for measuring.",
+    )
+    conversion_days = fields.Integer(string="Conversion Window (days)", default=14)
+    respect_quiet_hours = fields.Boolean(default=True)
+    send_ids = fields.One2many("member.campaign.send", "campaign_id", string="Sends")
+    # results (computed in one query for all campaigns)
+    queued_count = fields.Integer(compute="_compute_results", string="Queued")
+    sent_count = fields.Integer(compute="_compute_results", string="Recipients")
+    delivered_count = fields.Integer(compute="_compute_results", string="Delivered")
+    failed_count = fields.Integer(compute="_compute_results", string="Failed")
+    skipped_count = fields.Integer(compute="_compute_results", string="Skipped")
+    control_count = fields.Integer(compute="_compute_results", string="Control")
+    treatment_converted = fields.Integer(compute="_compute_results", string="Converted (Treatment)")
+    control_converted = fields.Integer(compute="_compute_results", string="Converted (Control)")
+    treatment_rate = fields.Float(
+        compute="_compute_results", string="Conversion Rate (Treatment) %"
+    )
+    control_rate = fields.Float(compute="_compute_results", string="Conversion Rate (Control) %")
+    uplift_abs = fields.Float(compute="_compute_results", string="Uplift (points)")
+    uplift_rel = fields.Float(compute="_compute_results", string="Relative Uplift %")
+    uplift_ci_low = fields.Float(compute="_compute_results", string="Uplift 95% CI Low")
+    uplift_ci_high = fields.Float(compute="_compute_results", string="Uplift 95% CI High")
+    treatment_revenue = fields.Float(
+        compute="_compute_results", string="Revenue per Member (Treatment)"
+    )
+    control_revenue = fields.Float(
+        compute="_compute_results", string="Revenue per Member (Control)"
+    )
+    revenue_uplift = fields.Float(compute="_compute_results", string="Revenue Uplift per Member")
+    revenue_ci_low = fields.Float(compute="_compute_results", string="Revenue Uplift 95% CI Low")
+    revenue_ci_high = fields.Float(compute="_compute_results", string="Revenue Uplift 95% CI High")
+
+    _sql_constraints = [
+        (
+            "control_percent_range",
+            "CHECK(control_percent >= 0 AND control_percent <= 100)",
+            "The control group is between 0 and 100%.",
+        ),
+    ]
+
+    # ------------------------------------------------------------------ results
+    @api.model
+    def _uplift(self, n_t, conv_t, n_c, conv_c):
+        """Absolute uplift of conversion (points), relative uplift (%) and 95% CI (points)."""
+        if not n_t or not n_c:
+            return 0.0, 0.0, 0.0, 0.0
+        p_t, p_c = conv_t / n_t, conv_c / n_c
+        diff = p_t - p_c
+        se = math.sqrt(p_t * (1 - p_t) / n_t + p_c * (1 - p_c) / n_c)
+        rel = diff / p_c * 100 if p_c else 0.0
+        return diff * 100, rel, (diff - Z_95 * se) * 100, (diff + Z_95 * se) * 100
+
+    @api.model
+    def _mean_diff(self, n_t, mean_t, var_t, n_c, mean_c, var_c):
+        """Difference of means with a 95% CI (Welch standard error)."""
+        if not n_t or not n_c:
+            return 0.0, 0.0, 0.0
+        diff = mean_t - mean_c
+        se = math.sqrt((var_t or 0.0) / n_t + (var_c or 0.0) / n_c)
+        return diff, diff - Z_95 * se, diff + Z_95 * se
+
+    def _compute_results(self):
+        stats = {}
+        if self.ids:
+            self.env.flush_all()
+            self.env.cr.execute(
+                SQL(
+                    """
+                SELECT s.campaign_id, s.state,
+                       COUNT(*),
+                       COUNT(*) FILTER (WHERE s.converted),
+                       COALESCE(AVG(s.revenue), 0),
+                       COALESCE(VAR_SAMP(s.revenue), 0),
+                       COUNT(*) FILTER (WHERE s.state = 'sent' AND (
+                            (s.channel = 'sms' AND (sms.id IS NULL OR sms.state NOT IN
+                                ('outgoing', 'process', 'error', 'canceled')))
+                         OR (s.channel = 'email'
+                             AND (mail.id IS NULL OR mail.state IN ('sent', 'received')))))
+                  FROM member_campaign_send s
+                  LEFT JOIN sms_sms sms ON sms.uuid = s.sms_uuid
+                  LEFT JOIN mail_mail mail ON mail.id = s.mail_id
+                 WHERE s.campaign_id IN %s
+                 GROUP BY s.campaign_id, s.state
+                """,
+                    tuple(self.ids),
+                )
+            )
+            for (
+                campaign_id,
+                state,
+                count,
+                converted,
+                mean,
+                var,
+                delivered,
+            ) in self.env.cr.fetchall():
+                stats[campaign_id, state] = (count, converted, float(mean), float(var), delivered)
+        empty = (0, 0, 0.0, 0.0, 0)
+        for campaign in self:
+            sent = stats.get((campaign.id, "sent"), empty)
+            held = stats.get((campaign.id, "held"), empty)
+            campaign.queued_count = stats.get((campaign.id, "queued"), empty)[0]
+            campaign.failed_count = stats.get((campaign.id, "failed"), empty)[0]
+            campaign.skipped_count = stats.get((campaign.id, "skipped"), empty)[0]
+            campaign.sent_count = sent[0]
+            campaign.delivered_count = sent[4]
+            campaign.control_count = held[0]
+            campaign.treatment_converted = sent[1]
+            campaign.control_converted = held[1]
+            campaign.treatment_rate = sent[1] / sent[0] * 100 if sent[0] else 0.0
+            campaign.control_rate = held[1] / held[0] * 100 if held[0] else 0.0
+            (
+                campaign.uplift_abs,
+                campaign.uplift_rel,
+                campaign.uplift_ci_low,
+                campaign.uplift_ci_high,
+            ) = self._uplift(sent[0], sent[1], held[0], held[1])
+            campaign.treatment_revenue = sent[2]
+            campaign.control_revenue = held[2]
+            campaign.revenue_uplift, campaign.revenue_ci_low, campaign.revenue_ci_high = (
+                self._mean_diff(sent[0], sent[2], sent[3], held[0], held[2], held[3])
+            )
+
+    # ------------------------------------------------------------------ actions
+    def action_start(self):
+        for campaign in self:
+            if campaign.channel == "sms" and not campaign.sms_template_id:
+                raise UserError(self.env._("Choose an SMS template before starting the campaign."))
+            if campaign.channel == "email" and not campaign.mail_template_id:
+                raise UserError(
+                    self.env._("Choose an email template before starting the campaign.")
+                )
+            if campaign.trigger_type == "segment_entered" and not campaign.trigger_segment_id:
+                raise UserError(self.env._("Choose the segment whose members the campaign greets."))
+        self.filtered(lambda c: not c.date_start).date_start = fields.Datetime.now()
+        self.state = "running"
+        return True
+
+    def action_stop(self):
+        self.state = "stopped"
+        return True
+
+    def action_reset_draft(self):
+        self.state = "draft"
+        return True
+
+    def action_enqueue_now(self):
+        count = self._enqueue()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "message": self.env._("%(count)s sends queued.", count=count),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def action_view_sends(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Sends"),
+            "res_model": "member.campaign.send",
+            "view_mode": "list,pivot,graph,form",
+            "domain": [("campaign_id", "=", self.id)],
+        }
+
+    # ------------------------------------------------------------------ queueing
+    def _get_trigger_query(self, today, now):
+        """SQL returning (partner_id, occurrence) for this campaign's trigger (hook for bridges)."""
+        self.ensure_one()
+        start = (self.date_start or now).date()
+        if self.trigger_type == "birthday":
+            return SQL(
+                """
+                SELECT p.id AS partner_id, 'birthday-' || to_char(d, 'YYYY') AS occurrence
+                  FROM res_partner p
+                  JOIN generate_series(%(today)s::date, %(today)s::date + %(days)s,
+                                       interval '1 day') d
+                    ON to_char(d, 'MMDD') = to_char(p.birthday, 'MMDD')
+                 WHERE p.birthday IS NOT NULL
+                """,
+                today=today,
+                days=max(self.trigger_days, 0),
+            )
+        if self.trigger_type == "segment_entered":
+            return SQL(
+                """
+                SELECT h.partner_id, 'segment-' || h.id AS occurrence
+                  FROM member_segment_history h
+                 WHERE h.segment_id = %(segment)s AND h.date >= %(start)s AND h.date <= %(today)s
+                """,
+                segment=self.trigger_segment_id.id,
+                start=start,
+                today=today,
+            )
+        if self.trigger_type == "churn_risk":
+            return SQL(
+                """
+                SELECT p.partner_id, 'churn-' || p.last_order_date AS occurrence
+                  FROM member_marketing_profile p
+                 WHERE p.churn_ratio >= %(threshold)s
+                """,
+                threshold=self.churn_ratio_threshold,
+            )
+        if self.trigger_type == "first_purchase":
+            return SQL(
+                """
+                SELECT p.partner_id, 'first-purchase' AS occurrence
+                  FROM member_marketing_profile p
+                 WHERE p.first_order_date + %(days)s BETWEEN %(start)s AND %(today)s
+                """,
+                days=max(self.trigger_days, 0),
+                start=start,
+                today=today,
+            )
+        if self.trigger_type == "broadcast":
+            if self.broadcast_date and self.broadcast_date > now:
+                return None
+            return SQL(
+                "SELECT p.partner_id, 'broadcast' AS occurrence FROM member_marketing_profile p"
+            )
+        return None
+
+    def _get_audience_condition(self):
+        """SQL condition on ``t.partner_id`` for the audience filters (hook for bridges)."""
+        self.ensure_one()
+        conds = [SQL("partner.active")]
+        if self.audience_segment_ids:
+            conds.append(
+                SQL(
+                    """t.partner_id IN (SELECT a.partner_id FROM member_marketing_profile a
+                        WHERE a.lifecycle_segment_id IN %(ids)s OR a.rfm_segment_id IN %(ids)s)""",
+                    ids=tuple(self.audience_segment_ids.ids),
+                )
+            )
+        domain = self._get_audience_domain()
+        if domain:
+            query = self.env["res.partner"]._search(domain)
+            conds.append(SQL("t.partner_id IN %s", query.subselect()))
+        return SQL(" AND ").join(conds)
+
+    def _get_audience_domain(self):
+        self.ensure_one()
+        try:
+            domain = literal_eval(self.audience_domain or "[]")
+        except (ValueError, SyntaxError) as error:
+            raise UserError(
+                self.env._(
+                    "The audience filter of campaign %(name)s is not a valid domain.",
+                    name=self.name,
+                )
+            ) from error
+        return domain or []
+
+    def _enqueue(self, now=None):
+        """Queue one send per (campaign, member, occurrence); returns the number of new rows."""
+        now = now or fields.Datetime.now()
+        today = fields.Date.context_today(self, now)
+        self.env.flush_all()
+        total = 0
+        for campaign in self.filtered(lambda c: c.state == "running"):
+            trigger = campaign._get_trigger_query(today, now)
+            if trigger is None:
+                continue
+            self.env.cr.execute(
+                SQL(
+                    """
+                INSERT INTO member_campaign_send
+                       (campaign_id, partner_id, occurrence, group_type, state, channel,
+                        access_token, date_queued, converted, revenue,
+                        create_uid, create_date, write_uid, write_date)
+                SELECT %(campaign)s, t.partner_id, t.occurrence,
+                       CASE WHEN random() * 100 < %(control)s THEN 'control' ELSE 'treatment' END,
+                       'queued', %(channel)s, replace(gen_random_uuid()::text, '-', ''),
+                       %(now)s, FALSE, 0, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM (%(trigger)s) t
+                  JOIN res_partner partner ON partner.id = t.partner_id
+                 WHERE %(audience)s
+                ON CONFLICT (campaign_id, partner_id, occurrence) DO NOTHING
+                """,
+                    campaign=campaign.id,
+                    control=campaign.control_percent,
+                    channel=campaign.channel,
+                    now=now,
+                    uid=self.env.uid,
+                    trigger=trigger,
+                    audience=campaign._get_audience_condition(),
+                )
+            )
+            total += self.env.cr.rowcount
+        self.env["member.campaign.send"].invalidate_model()
+        return total
+
+    @api.model
+    def _cron_enqueue(self):
+        self.search([("state", "=", "running")])._enqueue()
+
+    # ------------------------------------------------------------------ quiet hours
+    @api.model
+    def _get_quiet_hours(self):
+        engine = self.env["member.segment.engine"]
+        return engine._get_param("quiet_hour_start", 21.0), engine._get_param("quiet_hour_end", 9.0)
+
+    def _get_timezone(self):
+        self.ensure_one()
+        return self.company_id.partner_id.tz or self.env.user.tz or "UTC"
+
+    def _is_quiet(self, now):
+        """True when ``now`` falls in the quiet hours of the campaign's company time zone."""
+        self.ensure_one()
+        if not self.respect_quiet_hours:
+            return False
+        start, end = self._get_quiet_hours()
+        if start == end:
+            return False
+        local = pytz.utc.localize(now).astimezone(pytz.timezone(self._get_timezone()))
+        hour = local.hour + local.minute / 60.0
+        if start < end:
+            return start <= hour < end
+        return hour >= start or hour < end

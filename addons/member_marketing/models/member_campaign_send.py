@@ -1,0 +1,353 @@
+import logging
+from collections import defaultdict
+from datetime import timedelta
+
+from psycopg2 import errors as pg_errors
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from .member_segment_engine import PURCHASE_STATES
+
+_logger = logging.getLogger(__name__)
+
+SKIP_REASONS = [
+    ("opt_out", "Opted Out"),
+    ("no_consent", "No Consent"),
+    ("no_contact", "No Phone/Email"),
+    ("blacklisted", "Blacklisted"),
+    ("frequency_cap", "Frequency Cap"),
+]
+
+
+class MemberCampaignSend(models.Model):
+    """One send per (campaign, member, occurrence): the idempotency key of campaign execution."""
+
+    _name = "member.campaign.send"
+    _description = "Campaign Send"
+    _order = "id desc"
+    _rec_name = "partner_id"
+
+    campaign_id = fields.Many2one(
+        "member.campaign", required=True, ondelete="cascade", index=True, readonly=True
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Member", required=True, ondelete="cascade", readonly=True
+    )
+    occurrence = fields.Char(
+        required=True, readonly=True, help="Which occurrence of the trigger (year, episode)."
+    )
+    group_type = fields.Selection(
+        [("treatment", "Treatment"), ("control", "Control")],
+        string="Group",
+        required=True,
+        readonly=True,
+    )
+    channel = fields.Selection([("sms", "SMS"), ("email", "Email")], required=True, readonly=True)
+    state = fields.Selection(
+        [
+            ("queued", "Queued"),
+            ("sent", "Sent"),
+            ("held", "Held Out (Control)"),
+            ("skipped", "Skipped"),
+            ("failed", "Failed"),
+        ],
+        required=True,
+        default="queued",
+        index=True,
+        readonly=True,
+    )
+    skip_reason = fields.Selection(SKIP_REASONS, readonly=True)
+    error = fields.Char(readonly=True)
+    date_queued = fields.Datetime(readonly=True)
+    date_processed = fields.Datetime(readonly=True, index=True)
+    sms_uuid = fields.Char(string="SMS UUID", readonly=True, index="btree_not_null")
+    mail_id = fields.Integer(string="Email ID", readonly=True)
+    coupon_id = fields.Many2one("loyalty.card", readonly=True, ondelete="set null")
+    access_token = fields.Char(readonly=True, copy=False, groups="base.group_system")
+    converted = fields.Boolean(readonly=True)
+    revenue = fields.Float(digits="Product Price", readonly=True, aggregator="sum")
+
+    _sql_constraints = [
+        (
+            "campaign_partner_occurrence_uniq",
+            "unique(campaign_id, partner_id, occurrence)",
+            "A member receives each occurrence of a campaign once.",
+        ),
+    ]
+
+    # ------------------------------------------------------------------ queue processing
+    @api.model
+    def _cron_process_queue(self, batch_size=500, max_batches=50):
+        """Process a bounded number of batches per run and report progress, so that a large
+        queue never hits the cron time limit: Odoo re-runs the job at once while work remains."""
+        done = self._process_queue(batch_size=batch_size, max_batches=max_batches, commit=True)
+        remaining = self.search_count(
+            [("state", "=", "queued"), ("campaign_id.state", "=", "running")]
+        )
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining if done else 0)
+
+    @api.model
+    def _claim_batch(self, batch_size, quiet_campaign_ids):
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT s.id
+              FROM member_campaign_send s
+              JOIN member_campaign c ON c.id = s.campaign_id
+             WHERE s.state = 'queued' AND c.state = 'running' AND NOT (s.campaign_id = ANY(%s))
+             ORDER BY s.id
+             LIMIT %s
+               FOR UPDATE OF s SKIP LOCKED
+            """,
+                list(quiet_campaign_ids),
+                batch_size,
+            )
+        )
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
+
+    @api.model
+    def _process_queue(self, batch_size=500, max_batches=None, commit=False, now=None):
+        """Claim queued sends in batches (``FOR UPDATE SKIP LOCKED``) and process them.
+
+        With ``commit`` (cron), each batch is committed on its own; otherwise the caller's
+        transaction holds everything. Returns the number of sends processed.
+        """
+        now = now or fields.Datetime.now()
+        campaigns = self.env["member.campaign"].search([("state", "=", "running")])
+        quiet_ids = campaigns.filtered(lambda c: c._is_quiet(now)).ids
+        processed = batches = 0
+        while not max_batches or batches < max_batches:
+            try:
+                batch = self._claim_batch(batch_size, quiet_ids)
+            except pg_errors.SerializationFailure:
+                if not commit:
+                    raise
+                # another worker committed rows of our snapshot: start a fresh transaction
+                self.env.cr.rollback()
+                continue
+            if not batch:
+                break
+            batch._process_batch(now)
+            processed += len(batch)
+            batches += 1
+            if commit:
+                # Commit per batch on purpose: the batch's new states and the sms.sms/mail.mail
+                # rows it queued land together, so a crash loses only the current batch (rolled
+                # back, still queued, claimed again later) and nothing is ever sent twice.
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return processed
+
+    def _get_ineligibility(self, now):
+        """Map send id -> skip reason (or None) in one query, frequency cap included."""
+        cap_count = self.env["member.segment.engine"]._get_param("frequency_cap_count", 2)
+        cap_days = self.env["member.segment.engine"]._get_param("frequency_cap_days", 7)
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT s.id, s.partner_id, s.group_type,
+                   CASE WHEN p.marketing_opt_out THEN 'opt_out'
+                        WHEN s.channel = 'sms' AND NOT COALESCE(p.consent_sms, FALSE)
+                             THEN 'no_consent'
+                        WHEN s.channel = 'email' AND NOT COALESCE(p.consent_email, FALSE)
+                             THEN 'no_consent'
+                        WHEN s.channel = 'sms' AND p.phone_sanitized IS NULL THEN 'no_contact'
+                        WHEN s.channel = 'email' AND p.email_normalized IS NULL THEN 'no_contact'
+                        WHEN s.channel = 'sms' AND EXISTS (SELECT 1 FROM phone_blacklist b
+                             WHERE b.number = p.phone_sanitized AND b.active) THEN 'blacklisted'
+                        WHEN s.channel = 'email' AND EXISTS (SELECT 1 FROM mail_blacklist b
+                             WHERE b.email = p.email_normalized AND b.active) THEN 'blacklisted'
+                   END,
+                   (SELECT COUNT(*) FROM member_campaign_send o
+                     WHERE o.partner_id = s.partner_id AND o.state = 'sent'
+                       AND o.date_processed >= %s)
+              FROM member_campaign_send s
+              JOIN res_partner p ON p.id = s.partner_id
+             WHERE s.id IN %s
+             ORDER BY s.id
+            """,
+                now - timedelta(days=cap_days),
+                tuple(self.ids),
+            )
+        )
+        reasons = {}
+        sent_so_far = {}
+        for send_id, partner_id, group_type, reason, recent in self.env.cr.fetchall():
+            count = sent_so_far.setdefault(partner_id, recent)
+            if not reason and cap_count and count >= cap_count:
+                reason = "frequency_cap"
+            reasons[send_id] = reason
+            if not reason and group_type == "treatment":
+                sent_so_far[partner_id] = count + 1
+        return reasons
+
+    def _process_batch(self, now):
+        reasons = self._get_ineligibility(now)
+        skipped = defaultdict(list)
+        held = []
+        to_send = self.browse()
+        for send in self:
+            if reasons[send.id]:
+                skipped[reasons[send.id]].append(send.id)
+            elif send.group_type == "control":
+                held.append(send.id)
+            else:
+                to_send |= send
+        for reason, ids in skipped.items():
+            self.browse(ids).write(
+                {"state": "skipped", "skip_reason": reason, "date_processed": now}
+            )
+        if held:
+            self.browse(held).write({"state": "held", "date_processed": now})
+        for campaign, sends in to_send.grouped("campaign_id").items():
+            try:
+                with self.env.cr.savepoint():
+                    codes = {}
+                    if campaign.coupon_program_id:
+                        codes = sends._create_coupons(campaign, now)
+                    if campaign.channel == "sms":
+                        sends._queue_sms(campaign, now, codes)
+                    else:
+                        sends._queue_email(campaign, now, codes)
+            except Exception as error:  # one broken template must not block the other campaigns
+                # a configuration problem, recorded on each send for the marketing team
+                _logger.warning("Campaign %s: sending failed: %s", campaign.id, error)
+                sends.write({"state": "failed", "error": str(error)[:250], "date_processed": now})
+
+    def _get_opt_out_url(self):
+        self.ensure_one()
+        return f"{self.get_base_url()}/member_marketing/optout/{self.sudo().access_token}"
+
+    def _create_coupons(self, campaign, now):
+        """One coupon per send, in the batch's transaction: a crash rolls it back with the send."""
+        days = campaign.coupon_validity_days
+        expiry = (now + timedelta(days=days)).date() if days else False
+        # loyalty_no_mail: the campaign message carries the code, no separate loyalty email
+        coupons = (
+            self.env["loyalty.card"]
+            .sudo()
+            .with_context(loyalty_no_mail=True)
+            .create(
+                [
+                    {
+                        "program_id": campaign.coupon_program_id.id,
+                        "partner_id": send.partner_id.id,
+                        "points": campaign.coupon_points,
+                        "expiration_date": expiry,
+                    }
+                    for send in self
+                ]
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+            UPDATE member_campaign_send s SET coupon_id = v.coupon_id
+              FROM unnest(%s::int[], %s::int[]) AS v(id, coupon_id)
+             WHERE s.id = v.id
+            """,
+                self.ids,
+                coupons.ids,
+            )
+        )
+        self.invalidate_recordset(["coupon_id"])
+        return {send.partner_id.id: coupon.code for send, coupon in zip(self, coupons, strict=True)}
+
+    def _queue_sms(self, campaign, now, coupon_codes=None):
+        """Render and queue one sms.sms per send (outbox: Odoo's SMS queue delivers them)."""
+        partners = self.partner_id
+        bodies = campaign.sms_template_id._render_field("body", partners.ids, compute_lang=True)
+        vals_list = []
+        for send in self:
+            partner = send.partner_id
+            env = self.with_context(lang=partner.lang).env
+            lines = [bodies[partner.id]]
+            if coupon_codes:
+                lines.append(env._("Your coupon code: %(code)s", code=coupon_codes[partner.id]))
+            lines.append(env._("Opt out: %(url)s", url=send._get_opt_out_url()))
+            vals_list.append(
+                {
+                    "partner_id": partner.id,
+                    "number": partner.phone_sanitized,
+                    "body": "\n".join(lines),
+                    "state": "outgoing",
+                }
+            )
+        sms_records = self.env["sms.sms"].sudo().create(vals_list)
+        self._mark_sent(now, [sms.uuid for sms in sms_records], [None] * len(self))
+
+    def _queue_email(self, campaign, now, coupon_codes=None):
+        """Queue one mail.mail per send (outbox: Odoo's mail queue delivers them).
+
+        Templates show the coupon with ``ctx.get('coupon_codes', {}).get(object.id)``.
+        """
+        template = campaign.mail_template_id.with_context(coupon_codes=coupon_codes or {})
+        mails = template.send_mail_batch(self.partner_id.ids, force_send=False)
+        mail_by_partner = {mail.res_id: mail.id for mail in mails}
+        self._mark_sent(
+            now, [None] * len(self), [mail_by_partner.get(send.partner_id.id) for send in self]
+        )
+
+    def _mark_sent(self, now, sms_uuids, mail_ids):
+        self.env.cr.execute(
+            SQL(
+                """
+            UPDATE member_campaign_send s
+               SET state = 'sent', date_processed = %s, sms_uuid = v.uuid, mail_id = v.mail_id,
+                   write_date = %s, write_uid = %s
+              FROM unnest(%s::int[], %s::varchar[], %s::int[]) AS v(id, uuid, mail_id)
+             WHERE s.id = v.id
+            """,
+                now,
+                now,
+                self.env.uid,
+                self.ids,
+                sms_uuids,
+                mail_ids,
+            )
+        )
+        self.invalidate_recordset()
+
+    # ------------------------------------------------------------------ conversions
+    @api.model
+    def _cron_measure(self):
+        self._measure()
+
+    @api.model
+    def _measure(self, now=None, recent_only=True):
+        """Set ``converted``/``revenue`` of sent and held sends from POS orders, in one UPDATE.
+
+        A member converts when they buy within the campaign's conversion window after the send
+        (or, for the control group, after the moment they were held out).
+        """
+        now = now or fields.Datetime.now()
+        self.env.flush_all()
+        recent = SQL(
+            "s.date_processed >= %s::timestamp - (c.conversion_days + 2) * interval '1 day'", now
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+            UPDATE member_campaign_send upd
+               SET converted = agg.orders > 0, revenue = agg.amount
+              FROM (
+                SELECT s.id, COUNT(o.id) AS orders, COALESCE(SUM(o.amount_total), 0) AS amount
+                  FROM member_campaign_send s
+                  JOIN member_campaign c ON c.id = s.campaign_id
+                  LEFT JOIN pos_order o
+                         ON o.partner_id = s.partner_id
+                        AND o.state IN %(states)s
+                        AND o.date_order > s.date_processed
+                        AND o.date_order <= s.date_processed + c.conversion_days * interval '1 day'
+                 WHERE s.state IN ('sent', 'held') AND %(recent)s
+                 GROUP BY s.id
+              ) agg
+             WHERE upd.id = agg.id
+            """,
+                states=PURCHASE_STATES,
+                recent=recent if recent_only else SQL("TRUE"),
+            )
+        )
+        self.invalidate_model(["converted", "revenue"])
+        return self.env.cr.rowcount

@@ -1,0 +1,35 @@
+from odoo import fields, models
+
+
+class MemberMarketingProfile(models.Model):
+    """Current segments and purchase figures of one member, rewritten by the segment engine."""
+
+    _name = "member.marketing.profile"
+    _description = "Member Marketing Profile"
+    _order = "churn_ratio desc, id"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one(
+        "res.partner", required=True, ondelete="cascade", index=True, readonly=True
+    )
+    lifecycle_segment_id = fields.Many2one(
+        "member.segment", readonly=True, index=True, ondelete="set null"
+    )
+    rfm_segment_id = fields.Many2one(
+        "member.segment", string="RFM Segment", readonly=True, index=True, ondelete="set null"
+    )
+    first_order_date = fields.Date(readonly=True)
+    last_order_date = fields.Date(readonly=True)
+    recency_days = fields.Integer(string="Days Since Last Purchase", readonly=True)
+    order_count = fields.Integer(string="Purchases", readonly=True)
+    amount_total = fields.Float(string="Total Spent", digits="Product Price", readonly=True)
+    rfm_recency = fields.Integer(string="R", readonly=True)
+    rfm_frequency = fields.Integer(string="F", readonly=True)
+    rfm_monetary = fields.Integer(string="M", readonly=True)
+    median_interval_days = fields.Float(string="Usual Interval (days)", readonly=True)
+    churn_ratio = fields.Float(string="Churn Risk", digits=(16, 2), readonly=True)
+    refresh_date = fields.Date(readonly=True)
+
+    _sql_constraints = [
+        ("partner_uniq", "unique(partner_id)", "A member has one marketing profile."),
+    ]

@@ -1,0 +1,296 @@
+import logging
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from .member_segment import TICKET_SQL
+
+_logger = logging.getLogger(__name__)
+
+# POS order states that count as a purchase
+PURCHASE_STATES = ("paid", "done", "invoiced")
+# pg advisory lock key: one segment refresh at a time across workers and servers
+REFRESH_LOCK_KEY = 7_000_742
+
+
+class MemberSegmentEngine(models.AbstractModel):
+    """Set-based segment refresh: a handful of SQL statements whatever the number of members.
+
+    Hooks for bridges (member_loyalty, store_chain): ``_get_purchase_source`` returns the SQL of
+    the purchases (partner_id, day, amount), ``_get_refresh_date`` the reference day.
+    """
+
+    _name = "member.segment.engine"
+    _description = "Member Segment Engine"
+
+    @api.model
+    def _get_param(self, key, default):
+        value = self.env["ir.config_parameter"].sudo().get_param(f"member_marketing.{key}")
+        try:
+            return type(default)(value) if value not in (None, False, "") else default
+        except ValueError:
+            return default
+
+    @api.model
+    def _get_refresh_date(self):
+        return fields.Date.context_today(self)
+
+    @api.model
+    def _get_purchase_source(self, today):
+        """SQL returning one row per purchase: partner_id, day, amount (hook for bridges)."""
+        return SQL(
+            """
+            SELECT o.partner_id, o.date_order::date AS day, o.amount_total AS amount
+              FROM pos_order o
+             WHERE o.partner_id IS NOT NULL
+               AND o.state IN %(states)s
+               AND o.date_order::date <= %(today)s
+            """,
+            states=PURCHASE_STATES,
+            today=today,
+        )
+
+    @api.model
+    def _lifecycle_condition(self, segment):
+        """SQL condition over the ``stats`` row for one lifecycle segment."""
+        conds = []
+        count = SQL.identifier(f"cnt_{segment.id}")
+        avg = SQL.identifier(f"avg_{segment.id}")
+        if segment.first_purchase_max_days:
+            conds.append(SQL("s.first_age <= %s", segment.first_purchase_max_days))
+        if segment.min_orders:
+            conds.append(SQL("s.%s >= %s", count, segment.min_orders))
+        if segment.max_orders:
+            conds.append(SQL("s.%s <= %s", count, segment.max_orders))
+        if segment.recency_min_days:
+            conds.append(SQL("s.recency >= %s", segment.recency_min_days))
+        if segment.recency_max_days:
+            conds.append(SQL("s.recency <= %s", segment.recency_max_days))
+        if segment.ticket_operator:
+            conds.append(
+                SQL(
+                    "s.%s %s %s",
+                    avg,
+                    SQL(TICKET_SQL[segment.ticket_operator]),
+                    segment.ticket_amount,
+                )
+            )
+        if segment.churn_ratio_min:
+            conds.append(SQL("s.churn_ratio >= %s", segment.churn_ratio_min))
+        return SQL(" AND ").join(conds) if conds else SQL("TRUE")
+
+    @api.model
+    def refresh(self, today=None):
+        """Recompute every member's lifecycle and RFM segment and churn risk.
+
+        Writes ``member_marketing_profile`` (current state), one ``member_segment_history`` row
+        per change and the day's ``member_segment_snapshot``. Returns the number of members.
+        """
+        today = today or self._get_refresh_date()
+        cr = self.env.cr
+        cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", REFRESH_LOCK_KEY))
+        if not cr.fetchone()[0]:
+            _logger.info("Segment refresh already running elsewhere; skipped")
+            return 0
+        self.env.flush_all()
+        Segment = self.env["member.segment"].sudo()
+        lifecycle = Segment.search([("segment_type", "=", "lifecycle")])
+        rfm_segments = Segment.search([("segment_type", "=", "rfm")])
+        rfm_window = self._get_param("rfm_window_days", 365)
+        min_purchases = self._get_param("churn_min_purchases", 3)
+        default_interval = max(self._get_param("churn_default_interval", 30), 1)
+
+        window_columns = [SQL("")]
+        for segment in lifecycle:
+            window = segment.window_days
+            in_window = SQL("age <= %s", window) if window else SQL("TRUE")
+            window_columns.append(
+                SQL(
+                    ", COUNT(*) FILTER (WHERE %(w)s) AS %(cnt)s,"
+                    " AVG(amount) FILTER (WHERE %(w)s) AS %(avg)s",
+                    w=in_window,
+                    cnt=SQL.identifier(f"cnt_{segment.id}"),
+                    avg=SQL.identifier(f"avg_{segment.id}"),
+                )
+            )
+        lifecycle_case = SQL("NULL::integer")
+        if lifecycle:
+            lifecycle_case = SQL(
+                "CASE %s END",
+                SQL(" ").join(
+                    SQL("WHEN %s THEN %s", self._lifecycle_condition(segment), segment.id)
+                    for segment in lifecycle
+                ),
+            )
+        rfm_case = SQL("NULL::integer")
+        if rfm_segments:
+            rfm_case = SQL(
+                "CASE %s END",
+                SQL(" ").join(
+                    SQL(
+                        "WHEN r.r BETWEEN %s AND %s AND r.f BETWEEN %s AND %s THEN %s",
+                        seg.r_min,
+                        seg.r_max,
+                        seg.f_min,
+                        seg.f_max,
+                        seg.id,
+                    )
+                    for seg in rfm_segments
+                ),
+            )
+        cr.execute("DROP TABLE IF EXISTS member_marketing_refresh")
+        # Purchases are reduced to one row per member; the median interval is taken over the
+        # member's distinct purchase days. Quintiles use CUME_DIST so that ties share a score.
+        cr.execute(
+            SQL(
+                """
+            CREATE TEMP TABLE member_marketing_refresh ON COMMIT DROP AS
+            WITH purchases AS (
+                SELECT p.partner_id, p.day, p.amount, (%(today)s::date - p.day) AS age
+                  FROM (%(source)s) p
+            ), days AS (
+                SELECT DISTINCT partner_id, day FROM purchases
+            ), gaps AS (
+                SELECT partner_id, day - LAG(day) OVER (PARTITION BY partner_id ORDER BY day) AS gap
+                  FROM days
+            ), intervals AS (
+                SELECT partner_id, COUNT(gap) AS n_gaps,
+                       percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) AS median_gap
+                  FROM gaps WHERE gap IS NOT NULL GROUP BY partner_id
+            ), agg AS (
+                SELECT partner_id, MIN(age) AS recency, MAX(age) AS first_age,
+                       COUNT(*) AS order_count, SUM(amount) AS amount_total,
+                       COUNT(*) FILTER (WHERE age <= %(rfm_window)s) AS rfm_f,
+                       SUM(amount) FILTER (WHERE age <= %(rfm_window)s) AS rfm_m
+                       %(window_columns)s
+                  FROM purchases GROUP BY partner_id
+            ), stats_interval AS (
+                SELECT a.*,
+                       CASE WHEN COALESCE(i.n_gaps, 0) + 1 >= %(min_purchases)s
+                            THEN GREATEST(i.median_gap, 1)
+                            ELSE %(default_interval)s END AS usual_interval
+                  FROM agg a LEFT JOIN intervals i ON i.partner_id = a.partner_id
+            ), stats AS (
+                SELECT u.*, ROUND((u.recency / u.usual_interval)::numeric, 2) AS churn_ratio
+                  FROM stats_interval u
+            ), rfm AS (
+                SELECT partner_id,
+                       CEIL(CUME_DIST() OVER (ORDER BY recency DESC) * 5 - 1e-9)::int AS r,
+                       CEIL(CUME_DIST() OVER (ORDER BY rfm_f) * 5 - 1e-9)::int AS f,
+                       CEIL(CUME_DIST() OVER (ORDER BY rfm_m) * 5 - 1e-9)::int AS m
+                  FROM agg WHERE rfm_f > 0
+            )
+            SELECT s.partner_id, s.recency, s.first_age, s.order_count, s.amount_total,
+                   s.usual_interval, s.churn_ratio, r.r, r.f, r.m,
+                   %(lifecycle_case)s AS lifecycle_id,
+                   %(rfm_case)s AS rfm_id
+              FROM stats s LEFT JOIN rfm r ON r.partner_id = s.partner_id
+            """,
+                today=today,
+                source=self._get_purchase_source(today),
+                rfm_window=rfm_window,
+                window_columns=SQL("").join(window_columns),
+                min_purchases=min_purchases,
+                default_interval=float(default_interval),
+                lifecycle_case=lifecycle_case,
+                rfm_case=rfm_case,
+            )
+        )
+        # a temp table has no statistics until analyzed: without them the joins below misplan
+        cr.execute("ANALYZE member_marketing_refresh")
+        cr.execute("SELECT COUNT(*) FROM member_marketing_refresh")
+        member_count = cr.fetchone()[0]
+        uid = self.env.uid
+        for segment_type, column, new_column in (
+            ("lifecycle", "lifecycle_segment_id", "lifecycle_id"),
+            ("rfm", "rfm_segment_id", "rfm_id"),
+        ):
+            cr.execute(
+                SQL(
+                    """
+                INSERT INTO member_segment_history
+                       (partner_id, segment_type, segment_id, previous_segment_id, date,
+                        create_uid, create_date, write_uid, write_date)
+                SELECT n.partner_id, %(type)s, n.%(new)s, p.%(old)s, %(today)s,
+                       %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+                  FROM member_marketing_refresh n
+                  LEFT JOIN member_marketing_profile p ON p.partner_id = n.partner_id
+                 WHERE n.%(new)s IS DISTINCT FROM p.%(old)s
+                """,
+                    type=segment_type,
+                    new=SQL.identifier(new_column),
+                    old=SQL.identifier(column),
+                    today=today,
+                    uid=uid,
+                )
+            )
+        cr.execute(
+            SQL(
+                """
+            INSERT INTO member_marketing_profile
+                   (partner_id, lifecycle_segment_id, rfm_segment_id, first_order_date,
+                    last_order_date, recency_days, order_count, amount_total,
+                    rfm_recency, rfm_frequency, rfm_monetary,
+                    median_interval_days, churn_ratio, refresh_date,
+                    create_uid, create_date, write_uid, write_date)
+            SELECT partner_id, lifecycle_id, rfm_id, %(today)s::date - first_age,
+                   %(today)s::date - recency, recency, order_count, amount_total,
+                   r, f, m, usual_interval, churn_ratio, %(today)s,
+                   %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+              FROM member_marketing_refresh
+            ON CONFLICT (partner_id) DO UPDATE SET
+                   lifecycle_segment_id = EXCLUDED.lifecycle_segment_id,
+                   rfm_segment_id = EXCLUDED.rfm_segment_id,
+                   first_order_date = EXCLUDED.first_order_date,
+                   last_order_date = EXCLUDED.last_order_date,
+                   recency_days = EXCLUDED.recency_days,
+                   order_count = EXCLUDED.order_count,
+                   amount_total = EXCLUDED.amount_total,
+                   rfm_recency = EXCLUDED.rfm_recency,
+                   rfm_frequency = EXCLUDED.rfm_frequency,
+                   rfm_monetary = EXCLUDED.rfm_monetary,
+                   median_interval_days = EXCLUDED.median_interval_days,
+                   churn_ratio = EXCLUDED.churn_ratio,
+                   refresh_date = EXCLUDED.refresh_date,
+                   write_uid = EXCLUDED.write_uid,
+                   write_date = EXCLUDED.write_date
+            """,
+                today=today,
+                uid=uid,
+            )
+        )
+        cr.execute(
+            SQL(
+                """
+            INSERT INTO member_segment_snapshot
+                   (date, segment_id, segment_type, member_count,
+                    create_uid, create_date, write_uid, write_date)
+            SELECT %(today)s, s.id, s.segment_type, COALESCE(c.n, 0),
+                   %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+              FROM member_segment s
+              LEFT JOIN (
+                    SELECT lifecycle_segment_id AS segment_id, COUNT(*) AS n
+                      FROM member_marketing_profile GROUP BY lifecycle_segment_id
+                    UNION ALL
+                    SELECT rfm_segment_id, COUNT(*)
+                      FROM member_marketing_profile GROUP BY rfm_segment_id
+              ) c ON c.segment_id = s.id
+             WHERE s.active
+            ON CONFLICT (date, segment_id) DO UPDATE SET member_count = EXCLUDED.member_count
+            """,
+                today=today,
+                uid=uid,
+            )
+        )
+        self.env["member.marketing.profile"].invalidate_model()
+        self.env["member.segment.history"].invalidate_model()
+        self.env["member.segment.snapshot"].invalidate_model()
+        self.env["res.partner"].invalidate_model(
+            ["marketing_profile_ids", "lifecycle_segment_id", "rfm_segment_id"]
+        )
+        _logger.info("Segment refresh for %s: %s members", today, member_count)
+        return member_count
+
+    @api.model
+    def _cron_refresh(self):
+        self.refresh()

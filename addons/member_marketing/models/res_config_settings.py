@@ -1,0 +1,56 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    member_marketing_rfm_window_days = fields.Integer(
+        string="RFM Window (days)",
+        config_parameter="member_marketing.rfm_window_days",
+        default=365,
+    )
+    member_marketing_churn_min_purchases = fields.Integer(
+        string="Purchases for Own Interval",
+        config_parameter="member_marketing.churn_min_purchases",
+        default=3,
+        help="Below this number of purchase days the chain default interval is used.",
+    )
+    member_marketing_churn_default_interval = fields.Integer(
+        string="Chain Default Interval (days)",
+        config_parameter="member_marketing.churn_default_interval",
+        default=30,
+    )
+    member_marketing_frequency_cap_count = fields.Integer(
+        string="Frequency Cap (messages)",
+        config_parameter="member_marketing.frequency_cap_count",
+        default=2,
+    )
+    member_marketing_frequency_cap_days = fields.Integer(
+        string="Frequency Cap Period (days)",
+        config_parameter="member_marketing.frequency_cap_days",
+        default=7,
+    )
+    member_marketing_quiet_hour_start = fields.Float(
+        string="Quiet Hours From",
+        config_parameter="member_marketing.quiet_hour_start",
+        default=21.0,
+    )
+    member_marketing_quiet_hour_end = fields.Float(
+        string="Quiet Hours Until",
+        config_parameter="member_marketing.quiet_hour_end",
+        default=9.0,
+    )
+    member_marketing_sms_gateway_url = fields.Char(
+        string="SMS Gateway URL",
+        config_parameter="member_marketing.sms_gateway_url",
+        help="Send SMS through the chain's own HTTP provider (empty: Odoo IAP).",
+    )
+    member_marketing_sms_gateway_template = fields.Char(
+        string="Provider Template ID", config_parameter="member_marketing.sms_gateway_template"
+    )
+    member_marketing_sms_gateway_signature = fields.Char(
+        string="SMS Signature", config_parameter="member_marketing.sms_gateway_signature"
+    )
+    member_marketing_sms_gateway_token = fields.Char(
+        string="Gateway API Key", config_parameter="member_marketing.sms_gateway_token"
+    )

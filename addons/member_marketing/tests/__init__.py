@@ -1,0 +1,10 @@
+from . import (
+    test_campaign,
+    test_churn,
+    test_lifecycle,
+    test_notice,
+    test_rfm,
+    test_send_concurrency,
+    test_sms_gateway,
+    test_uplift,
+)

@@ -1,0 +1,278 @@
+from datetime import datetime, timedelta
+from urllib.parse import urlparse
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from odoo.addons.sms.tests.common import SMSCase
+
+from .common import MemberMarketingCase, insert_orders
+
+NOW = datetime(2026, 6, 15, 4, 0)  # 12:00 in Asia/Shanghai
+
+
+@tagged("post_install", "-at_install")
+class TestCampaign(SMSCase, MemberMarketingCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.partner_id.tz = "Asia/Shanghai"
+        cls.env["ir.config_parameter"].set_param("member_marketing.frequency_cap_count", 2)
+        cls.env["ir.config_parameter"].set_param("member_marketing.frequency_cap_days", 7)
+        cls.sms_template = cls.env["sms.template"].create(
+            {
+                "name": "Test greeting",
+                "model_id": cls.env["ir.model"]._get_id("res.partner"),
+                "body": "Hello {{ object.name }}",
+            }
+        )
+        cls.phone_seq = iter(range(10, 99))
+
+    def _contact(self, name, orders=((5, 100.0),), **vals):
+        vals = {"consent_sms": True, "phone": f"+86138001380{next(self.phone_seq)}", **vals}
+        return self._member(name, list(orders), **vals)
+
+    def _campaign(self, **vals):
+        campaign = self.env["member.campaign"].create(
+            {
+                "name": "Test campaign",
+                "trigger_type": "broadcast",
+                "channel": "sms",
+                "sms_template_id": self.sms_template.id,
+                "control_percent": 0,
+                **vals,
+            }
+        )
+        campaign.action_start()
+        campaign.date_start = NOW - timedelta(days=1)
+        return campaign
+
+    def _run(self, campaign, now=NOW):
+        campaign._enqueue(now=now)
+        return self.env["member.campaign.send"]._process_queue(now=now)
+
+    def _sms_of(self, partner):
+        return self.env["sms.sms"].sudo().search([("partner_id", "=", partner.id)])
+
+    def test_broadcast_sends_once_with_opt_out_link(self):
+        alice, bob = self._contact("Alice"), self._contact("Bob")
+        self._refresh()
+        campaign = self._campaign()
+        self.assertEqual(campaign._enqueue(now=NOW), 2)
+        self.assertEqual(campaign._enqueue(now=NOW), 0, "enqueueing twice adds nothing")
+        Send = self.env["member.campaign.send"]
+        self.assertEqual(Send._process_queue(now=NOW), 2)
+        self.assertEqual(Send._process_queue(now=NOW), 0, "processing twice sends nothing more")
+        sms = self._sms_of(alice)
+        self.assertEqual(len(sms), 1)
+        self.assertTrue(sms.body.startswith("Hello Alice\n"))
+        self.assertIn("/member_marketing/optout/", sms.body)
+        self.assertEqual(len(self._sms_of(bob)), 1)
+        with self.mockSMSGateway():
+            (self._sms_of(alice) | self._sms_of(bob)).send()
+        self.assertSMSIapSent([alice.phone_sanitized, bob.phone_sanitized], content="Hello")
+        self.assertEqual(campaign.sent_count, 2)
+        self.assertEqual(campaign.delivered_count, 2)
+
+    def test_skipped_by_reason(self):
+        self._contact("No consent", consent_sms=False)
+        blacklisted = self._contact("Blacklisted")
+        self.env["phone.blacklist"].sudo()._add([blacklisted.phone_sanitized])
+        self._contact("Opted out", marketing_opt_out=True)
+        self._contact("No phone", phone=False)
+        ok = self._contact("Reachable")
+        self._refresh()
+        campaign = self._campaign()
+        self._run(campaign)
+        sends = campaign.send_ids
+        reasons = {send.partner_id.name: send.skip_reason for send in sends}
+        self.assertEqual(
+            reasons,
+            {
+                "No consent": "no_consent",
+                "Blacklisted": "blacklisted",
+                "Opted out": "opt_out",
+                "No phone": "no_contact",
+                "Reachable": False,
+            },
+        )
+        self.assertEqual(campaign.skipped_count, 4)
+        self.assertEqual(campaign.sent_count, 1)
+        self.assertEqual(
+            self.env["sms.sms"].sudo().search_count([("partner_id", "in", sends.partner_id.ids)]), 1
+        )
+        self.assertEqual(len(self._sms_of(ok)), 1)
+
+    def test_frequency_cap(self):
+        member = self._contact("Often contacted")
+        self._refresh()
+        self.env["ir.config_parameter"].set_param("member_marketing.frequency_cap_count", 1)
+        first, second = self._campaign(name="First"), self._campaign(name="Second")
+        self._run(first | second)
+        states = (first | second).send_ids.mapped(lambda s: (s.state, s.skip_reason))
+        self.assertCountEqual(states, [("sent", False), ("skipped", "frequency_cap")])
+        self.assertEqual(len(self._sms_of(member)), 1)
+        # after the cap period a new campaign reaches the member again
+        third = self._campaign(name="Third")
+        self._run(third, now=NOW + timedelta(days=8))
+        self.assertEqual(third.send_ids.state, "sent")
+
+    def test_quiet_hours_wait_until_morning(self):
+        member = self._contact("Night owl")
+        self._refresh()
+        campaign = self._campaign()
+        night = datetime(2026, 6, 15, 14, 0)  # 22:00 in Asia/Shanghai
+        self.assertEqual(self._run(campaign, now=night), 0)
+        self.assertEqual(campaign.send_ids.state, "queued")
+        self.assertFalse(self._sms_of(member))
+        morning = datetime(2026, 6, 16, 1, 30)  # 09:30 in Asia/Shanghai
+        self.assertEqual(self.env["member.campaign.send"]._process_queue(now=morning), 1)
+        self.assertEqual(campaign.send_ids.state, "sent")
+
+    def test_control_group_receives_nothing_but_is_measured(self):
+        member = self._contact("Held out")
+        self._refresh()
+        campaign = self._campaign(control_percent=100, conversion_days=14)
+        self._run(campaign)
+        self.assertEqual(campaign.send_ids.group_type, "control")
+        self.assertEqual(campaign.send_ids.state, "held")
+        self.assertFalse(self._sms_of(member))
+        # the member buys 3 days later: a conversion of the control group
+        insert_orders(self.env, member, [(-3, 88.0)], self.today)
+        self.env["member.campaign.send"]._measure(now=NOW + timedelta(days=3))
+        self.assertTrue(campaign.send_ids.converted)
+        self.assertEqual(campaign.send_ids.revenue, 88.0)
+        self.assertEqual(campaign.control_count, 1)
+        self.assertEqual(campaign.control_converted, 1)
+        self.assertEqual(campaign.sent_count, 0)
+
+    def test_opt_out_link_is_honoured_at_once(self):
+        member = self._contact("Unsubscriber")
+        self._refresh()
+        self._run(self._campaign())
+        url = next(word for word in self._sms_of(member).body.split() if "/optout/" in word)
+        response = self.url_open(urlparse(url).path)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("no more marketing SMS", response.text)
+        self.assertFalse(member.consent_sms)
+        self.assertTrue(member.consent_sms_date)
+        self.assertTrue(member.phone_sanitized_blacklisted)
+        second = self._campaign(name="After opt-out")
+        self._run(second, now=NOW + timedelta(days=8))
+        self.assertEqual(second.send_ids.state, "skipped")
+        self.assertEqual(self.url_open("/member_marketing/optout/doesnotexist").status_code, 404)
+
+    def test_triggers(self):
+        birthday = self._member("Birthday in 3 days", birthday="1990-06-18")
+        self._member("Birthday in 4 days", birthday="1990-06-19")
+        newcomer = self._contact("First purchase 7 days ago", orders=[(7, 50.0)])
+        self._contact("First purchase 20 days ago", orders=[(20, 50.0), (2, 50.0)])
+        drifting = self._contact("Single purchase 70 days ago", orders=[(70, 50.0)])
+        self._refresh()
+        cases = {
+            "birthday": ({"trigger_days": 3}, birthday, "birthday-2026"),
+            "first_purchase": ({"trigger_days": 7}, newcomer, "first-purchase"),
+            "churn_risk": (
+                {"churn_ratio_threshold": 2.0},
+                drifting,
+                f"churn-{self._profile(drifting).last_order_date}",
+            ),
+        }
+        for trigger, (vals, partner, occurrence) in cases.items():
+            campaign = self._campaign(trigger_type=trigger, **vals)
+            campaign._enqueue(now=NOW)
+            self.assertEqual(campaign.send_ids.partner_id, partner, trigger)
+            self.assertEqual(campaign.send_ids.occurrence, occurrence, trigger)
+        entered = self._campaign(
+            trigger_type="segment_entered", trigger_segment_id=self._lifecycle("new_low").id
+        )
+        entered._enqueue(now=NOW)
+        self.assertEqual(entered.send_ids.partner_id, newcomer)
+        history = self.env["member.segment.history"].search(
+            [("partner_id", "=", newcomer.id), ("segment_type", "=", "lifecycle")]
+        )
+        self.assertEqual(entered.send_ids.occurrence, f"segment-{history.id}")
+        later = self._campaign(broadcast_date=NOW + timedelta(hours=2))
+        self.assertEqual(later._enqueue(now=NOW), 0)
+        self.assertEqual(later._enqueue(now=NOW + timedelta(hours=3)), 3)
+
+    def test_audience_filters(self):
+        newcomer = self._contact("Newcomer", orders=[(7, 50.0)])
+        regular = self._contact("Regular", orders=[(40, 150.0), (7, 150.0)], city="Shanghai")
+        self._refresh()
+        by_segment = self._campaign(audience_segment_ids=[self._lifecycle("loyal").id])
+        by_segment._enqueue(now=NOW)
+        self.assertEqual(by_segment.send_ids.partner_id, regular)
+        by_domain = self._campaign(audience_domain="[('city', '!=', 'Shanghai')]")
+        by_domain._enqueue(now=NOW)
+        self.assertEqual(by_domain.send_ids.partner_id, newcomer)
+
+    def test_coupon_action(self):
+        member = self._contact("Coupon member")
+        held = self._contact("Coupon control")
+        self._refresh()
+        program = self.env["loyalty.program"].create(
+            {"name": "Welcome back", "program_type": "coupons"}
+        )
+        campaign = self._campaign(coupon_program_id=program.id, coupon_validity_days=30)
+        campaign.send_ids.unlink()
+        self.env["member.campaign.send"].create(
+            [
+                {
+                    "campaign_id": campaign.id,
+                    "partner_id": partner.id,
+                    "occurrence": "broadcast",
+                    "group_type": group,
+                    "channel": "sms",
+                }
+                for partner, group in ((member, "treatment"), (held, "control"))
+            ]
+        )
+        self.env["member.campaign.send"]._process_queue(now=NOW)
+        self.env["member.campaign.send"]._process_queue(now=NOW)
+        coupon = self.env["loyalty.card"].search([("program_id", "=", program.id)])
+        self.assertEqual(coupon.partner_id, member, "one coupon, none for the control group")
+        self.assertEqual(coupon.points, 1.0)
+        self.assertEqual(str(coupon.expiration_date), "2026-07-15")
+        self.assertIn(f"Your coupon code: {coupon.code}", self._sms_of(member).body)
+        self.assertEqual(
+            campaign.send_ids.filtered(lambda s: s.partner_id == member).coupon_id, coupon
+        )
+
+    def test_email_campaign_and_broken_template(self):
+        reader = self._contact("Email reader", consent_email=True, email="reader@example.com")
+        self._refresh()
+        template = self.env["mail.template"].create(
+            {
+                "name": "Test email",
+                "model_id": self.env["ir.model"]._get_id("res.partner"),
+                "subject": "News for {{ object.name }}",
+                "email_to": "{{ object.email_formatted }}",
+                "body_html": "<p>Hello <t t-out='object.name'/></p>",
+            }
+        )
+        email = self._campaign(name="Email", channel="email", mail_template_id=template.id)
+        broken_template = self.env["sms.template"].create(
+            {
+                "name": "Broken",
+                "model_id": self.env["ir.model"]._get_id("res.partner"),
+                "body": "{{ object.no_such_field }}",
+            }
+        )
+        broken = self._campaign(name="Broken", sms_template_id=broken_template.id)
+        self._run(email | broken)
+        self.assertEqual(email.send_ids.state, "sent")
+        mail = self.env["mail.mail"].sudo().browse(email.send_ids.mail_id)
+        self.assertEqual(mail.subject, "News for Email reader")
+        self.assertEqual(mail.res_id, reader.id)
+        self.assertEqual(
+            broken.send_ids.state, "failed", "a broken template fails its own sends only"
+        )
+        self.assertTrue(broken.send_ids.error)
+        self.assertEqual(broken.failed_count, 1)
+
+    def test_start_requires_a_template(self):
+        campaign = self.env["member.campaign"].create({"name": "No template", "channel": "sms"})
+        with self.assertRaises(UserError):
+            campaign.action_start()
+        self.assertEqual(campaign.state, "draft")

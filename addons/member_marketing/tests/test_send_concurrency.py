@@ -1,0 +1,160 @@
+import threading
+from unittest.mock import patch
+
+from odoo import SUPERUSER_ID, api
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import SQL
+
+from odoo.addons.member_marketing.models.member_campaign_send import MemberCampaignSend
+
+MEMBERS = 6
+
+
+class SimulatedCrash(BaseException):
+    """Stands for the worker process dying: not caught by ``except Exception``."""
+
+
+@tagged("post_install", "-at_install")
+class TestSendConcurrency(TransactionCase):
+    """Queue processing on real, committed data with separate cursors (as cron workers do)."""
+
+    def setUp(self):
+        super().setUp()
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            template = env["sms.template"].create(
+                {
+                    "name": "Concurrency test",
+                    "model_id": env["ir.model"]._get_id("res.partner"),
+                    "body": "Hi {{ object.name }}",
+                }
+            )
+            partners = env["res.partner"].create(
+                [
+                    {"name": f"Concurrent {i}", "phone": f"+8613900139{i:03d}", "consent_sms": True}
+                    for i in range(MEMBERS)
+                ]
+            )
+            campaign = env["member.campaign"].create(
+                {
+                    "name": "Concurrency test",
+                    "channel": "sms",
+                    "sms_template_id": template.id,
+                    "control_percent": 0,
+                    "respect_quiet_hours": False,
+                }
+            )
+            campaign.action_start()
+            env["member.campaign.send"].create(
+                [
+                    {
+                        "campaign_id": campaign.id,
+                        "partner_id": partner.id,
+                        "occurrence": "broadcast",
+                        "group_type": "treatment",
+                        "channel": "sms",
+                        "access_token": f"concurrencytest{partner.id}",
+                    }
+                    for partner in partners
+                ]
+            )
+        self.template_id, self.partner_ids, self.campaign_id = (
+            template.id,
+            partners.ids,
+            campaign.id,
+        )
+        self.addCleanup(self._cleanup)
+
+    def _cleanup(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["sms.sms"].search([("partner_id", "in", self.partner_ids)]).unlink()
+            env["member.campaign"].browse(self.campaign_id).unlink()
+            env["sms.template"].browse(self.template_id).unlink()
+            env["res.partner"].browse(self.partner_ids).unlink()
+
+    def _process(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            return env["member.campaign.send"]._process_queue(batch_size=2, commit=True)
+
+    def _committed_state(self):
+        """(sms count per member, send count per state) as committed in the database."""
+        with self.registry.cursor() as cr:
+            cr.execute(
+                SQL(
+                    "SELECT partner_id, COUNT(*) FROM sms_sms"
+                    " WHERE partner_id IN %s GROUP BY partner_id",
+                    tuple(self.partner_ids),
+                )
+            )
+            sms = dict(cr.fetchall())
+            cr.execute(
+                SQL(
+                    "SELECT state, COUNT(*) FROM member_campaign_send"
+                    " WHERE campaign_id = %s GROUP BY state",
+                    self.campaign_id,
+                )
+            )
+            return sms, dict(cr.fetchall())
+
+    def test_cron_twice_sends_once(self):
+        for _run in range(2):
+            with self.registry.cursor() as cr:
+                api.Environment(cr, SUPERUSER_ID, {})["member.campaign.send"]._cron_process_queue(
+                    batch_size=2
+                )
+        sms, states = self._committed_state()
+        self.assertEqual(sms, dict.fromkeys(self.partner_ids, 1))
+        self.assertEqual(states, {"sent": MEMBERS})
+
+    def test_two_workers_at_once_send_once(self):
+        barrier = threading.Barrier(2)
+        results, errors = [], []
+
+        def worker():
+            try:
+                with self.registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    barrier.wait(timeout=30)
+                    results.append(
+                        env["member.campaign.send"]._process_queue(batch_size=2, commit=True)
+                    )
+            except Exception as error:  # reported to the test thread below
+                errors.append(error)
+
+        threads = [threading.Thread(target=worker) for _dummy in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        self.assertFalse(errors)
+        self.assertEqual(sum(results), MEMBERS)
+        sms, states = self._committed_state()
+        self.assertEqual(sms, dict.fromkeys(self.partner_ids, 1))
+        self.assertEqual(states, {"sent": MEMBERS})
+
+    def test_crash_mid_batch_then_resume(self):
+        original = MemberCampaignSend._queue_sms
+        calls = []
+
+        def crash_on_second_batch(sends, campaign, now, coupon_codes=None):
+            calls.append(len(sends))
+            original(sends, campaign, now, coupon_codes)  # the sms.sms rows are created...
+            if len(calls) == 2:
+                raise SimulatedCrash  # ...and the worker dies before committing them
+
+        with (
+            patch.object(
+                MemberCampaignSend, "_queue_sms", autospec=True, side_effect=crash_on_second_batch
+            ),
+            self.assertRaises(SimulatedCrash),
+        ):
+            self._process()
+        sms, states = self._committed_state()
+        self.assertEqual(sum(sms.values()), 2, "only the first, committed batch went out")
+        self.assertEqual(states, {"sent": 2, "queued": MEMBERS - 2})
+        self.assertEqual(self._process(), MEMBERS - 2)
+        sms, states = self._committed_state()
+        self.assertEqual(sms, dict.fromkeys(self.partner_ids, 1))
+        self.assertEqual(states, {"sent": MEMBERS})

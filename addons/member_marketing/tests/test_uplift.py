@@ -1,0 +1,82 @@
+from datetime import datetime, timedelta
+
+from odoo.tests import tagged
+
+from .common import MemberMarketingCase, insert_orders
+
+SENT_AT = datetime(2026, 6, 15, 10, 0)
+
+
+@tagged("post_install", "-at_install")
+class TestUplift(MemberMarketingCase):
+    def test_uplift_on_known_answer(self):
+        """Treatment 30/100 convert, control 20/100; each conversion is worth 100."""
+        member = self._member("Measured member")
+        campaign = self.env["member.campaign"].create({"name": "Uplift", "control_percent": 50})
+
+        def rows(group, state, converted, total):
+            return [
+                {
+                    "campaign_id": campaign.id,
+                    "partner_id": member.id,
+                    "occurrence": f"{group}-{state}-{index}",
+                    "group_type": group,
+                    "channel": "sms",
+                    "state": state,
+                    "date_processed": SENT_AT,
+                    "converted": index < converted,
+                    "revenue": 100.0 if index < converted else 0.0,
+                }
+                for index in range(total)
+            ]
+
+        self.env["member.campaign.send"].create(
+            rows("treatment", "sent", 30, 100)
+            + rows("control", "held", 20, 100)
+            + rows("treatment", "skipped", 0, 7)
+        )
+        self.assertEqual(
+            (campaign.sent_count, campaign.control_count, campaign.skipped_count), (100, 100, 7)
+        )
+        self.assertAlmostEqual(campaign.treatment_rate, 30.0)
+        self.assertAlmostEqual(campaign.control_rate, 20.0)
+        self.assertAlmostEqual(campaign.uplift_abs, 10.0)
+        self.assertAlmostEqual(campaign.uplift_rel, 50.0)
+        # 10 +/- 1.96 * sqrt(.3 * .7 / 100 + .2 * .8 / 100) points
+        self.assertAlmostEqual(campaign.uplift_ci_low, -1.922, places=3)
+        self.assertAlmostEqual(campaign.uplift_ci_high, 21.922, places=3)
+        self.assertAlmostEqual(campaign.treatment_revenue, 30.0)
+        self.assertAlmostEqual(campaign.control_revenue, 20.0)
+        self.assertAlmostEqual(campaign.revenue_uplift, 10.0)
+        # Welch: sample variances 2121.21 and 1616.16
+        self.assertAlmostEqual(campaign.revenue_ci_low, -1.982, places=3)
+        self.assertAlmostEqual(campaign.revenue_ci_high, 21.982, places=3)
+
+    def test_conversion_window_edges(self):
+        on_edge = self._member("Buys on day 14")
+        too_late = self._member("Buys after day 14")
+        before = self._member("Bought before the send")
+        campaign = self.env["member.campaign"].create({"name": "Window", "conversion_days": 14})
+        self.env["member.campaign.send"].create(
+            [
+                {
+                    "campaign_id": campaign.id,
+                    "partner_id": partner.id,
+                    "occurrence": "broadcast",
+                    "group_type": "treatment",
+                    "channel": "sms",
+                    "state": "sent",
+                    "date_processed": SENT_AT,
+                }
+                for partner in (on_edge, too_late, before)
+            ]
+        )
+        # orders are placed at 10:00, the send went out at 10:00 on self.today
+        insert_orders(self.env, on_edge, [(-14, 120.0)], self.today)
+        insert_orders(self.env, too_late, [(-15, 120.0)], self.today)
+        insert_orders(self.env, before, [(1, 120.0)], self.today)
+        self.env["member.campaign.send"]._measure(now=SENT_AT + timedelta(days=15))
+        converted = campaign.send_ids.filtered("converted").partner_id
+        self.assertEqual(converted, on_edge)
+        self.assertEqual(campaign.treatment_converted, 1)
+        self.assertAlmostEqual(sum(campaign.send_ids.mapped("revenue")), 120.0)

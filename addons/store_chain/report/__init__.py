@@ -1,0 +1,1 @@
+from . import chain_sales_report
