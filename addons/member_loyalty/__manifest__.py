@@ -5,13 +5,14 @@
     "author": "Chain Retail Team",
     "license": "LGPL-3",
     "category": "Sales/Point of Sale",
-    "depends": ["account", "point_of_sale", "phone_validation"],
+    "depends": ["account", "barcodes", "point_of_sale", "phone_validation"],
     "data": [
         "security/member_loyalty_groups.xml",
         "security/ir.model.access.csv",
         "security/member_loyalty_security.xml",
         "data/ir_sequence_data.xml",
         "data/ir_cron_data.xml",
+        "data/barcode_rule_data.xml",
         "wizards/member_adjust_wizard_views.xml",
         "views/member_tier_views.xml",
         "views/member_points_move_views.xml",
@@ -31,5 +32,13 @@
         "demo/member_tier_demo.xml",
         "demo/member_topup_rule_demo.xml",
     ],
+    "assets": {
+        "point_of_sale._assets_pos": [
+            "member_loyalty/static/src/**/*",
+        ],
+        "web.assets_tests": [
+            "member_loyalty/static/tests/tours/**/*",
+        ],
+    },
     "application": True,
 }

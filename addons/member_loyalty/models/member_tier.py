@@ -11,6 +11,7 @@ class MemberTier(models.Model):
     _name = "member.tier"
     _description = "Member Tier"
     _order = "sequence, id"
+    _inherit = ["pos.load.mixin"]
 
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10, help="Tiers are ranked by sequence: higher is better.")
@@ -72,6 +73,14 @@ class MemberTier(models.Model):
             "view_mode": "list,form",
             "domain": [("member_tier_id", "=", self.id)],
         }
+
+    @api.model
+    def _load_pos_data_domain(self, data):
+        return [("active", "=", True)]
+
+    @api.model
+    def _load_pos_data_fields(self, config_id):
+        return ["id", "name", "sequence", "color", "pricelist_id", "points_multiplier"]
 
     @api.model
     def _get_base_tier(self):

@@ -1,5 +1,4 @@
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
 
 WALLET_KINDS = [
     ("topup", "Top-up"),
@@ -15,58 +14,19 @@ class MemberWalletMove(models.Model):
     """Append-only stored-value ledger: principal and bonus amounts, signed."""
 
     _name = "member.wallet.move"
+    _inherit = "member.ledger.mixin"
     _description = "Member Stored Value Movement"
-    _order = "date desc, id desc"
-    _rec_name = "idempotency_key"
 
-    partner_id = fields.Many2one(
-        "res.partner", string="Member", required=True, index=True, readonly=True
-    )
-    date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now, index=True)
     kind = fields.Selection(WALLET_KINDS, required=True, readonly=True)
     currency_id = fields.Many2one("res.currency", required=True, readonly=True)
     amount_principal = fields.Monetary(string="Principal", readonly=True)
     amount_bonus = fields.Monetary(string="Bonus", readonly=True)
     amount = fields.Monetary(compute="_compute_amount", store=True)
-    idempotency_key = fields.Char(required=True, readonly=True)
-    origin = fields.Char(readonly=True)
     payment_ref = fields.Char(string="Payment Reference", readonly=True)
-    note = fields.Char(readonly=True)
-    pos_order_id = fields.Many2one(
-        "pos.order", string="POS Order", readonly=True, index="btree_not_null"
-    )
-    pos_config_id = fields.Many2one("pos.config", string="Point of Sale", readonly=True)
-    company_id = fields.Many2one("res.company", required=True, readonly=True)
-    user_id = fields.Many2one("res.users", required=True, readonly=True)
     balance_after = fields.Monetary(readonly=True)
-    result = fields.Json(readonly=True, copy=False)
     account_move_id = fields.Many2one("account.move", string="Journal Entry", readonly=True)
 
-    _sql_constraints = [
-        ("key_unique", "UNIQUE(idempotency_key)", "This idempotency key was already used."),
-    ]
-
-    _FROZEN_FIELDS = (
-        "partner_id",
-        "date",
-        "kind",
-        "amount_principal",
-        "amount_bonus",
-        "idempotency_key",
-        "pos_order_id",
-        "company_id",
-    )
-
-    def write(self, vals):
-        if set(vals) & set(self._FROZEN_FIELDS):
-            raise UserError(
-                self.env._("Ledger rows are append-only: post a new movement to correct one.")
-            )
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(self.env._("Ledger rows are append-only and cannot be deleted."))
+    _AMOUNT_FIELDS = ("amount_principal", "amount_bonus")
 
     @api.depends("amount_principal", "amount_bonus")
     def _compute_amount(self):

@@ -1,6 +1,6 @@
 import math
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class PosOrder(models.Model):
@@ -100,14 +100,17 @@ class PosOrder(models.Model):
     # ------------------------------------------------------------------ earning
 
     def _member_get_multiplier(self, member):
-        multiplier = member.member_tier_id.points_multiplier if member.member_tier_id else 1.0
         date = fields.Date.context_today(self, self.date_order)
+        return self._member_multiplier(member, date, self.config_id, self.company_id)
+
+    @api.model
+    def _member_multiplier(self, member, date, config, company):
+        """Tier x birthday x promotion multiplier: shared by the till estimate and the booking."""
+        multiplier = member.member_tier_id.points_multiplier if member.member_tier_id else 1.0
         birthday = member.birthday
         if birthday and (birthday.month, birthday.day) == (date.month, date.day):
             multiplier *= member.member_tier_id.birthday_multiplier or 1.0
-        promotion = self.env["member.earn.promotion"]._get_multiplier(
-            date, self.config_id, self.company_id
-        )
+        promotion = self.env["member.earn.promotion"]._get_multiplier(date, config, company)
         return multiplier * promotion
 
     def _member_points_to_earn(self, member):

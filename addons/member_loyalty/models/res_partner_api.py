@@ -34,26 +34,56 @@ class ResPartner(models.Model):
         self._member_check_rights()
         if not isinstance(query, str) or not query.strip():
             raise ValidationError(self.env._("Give a member number, barcode or phone to search."))
-        query = query.strip()
-        domain = ["|", ("member_number", "=", query), ("barcode", "=", query)]
+        return [member._member_dict() for member in self._member_lookup(query.strip())]
+
+    @api.model
+    def _member_lookup(self, query, limit=20):
+        """Members by member number, then normalised phone, then barcode.
+
+        Separate single-index queries: an OR with the company-dependent (jsonb) ``barcode``
+        cannot use an index and would scan every partner.
+        """
+        members = self.search([("member_number", "=", query)], limit=limit)
+        if members:
+            return members
+        phone = self._member_parse_phone(query)
+        if phone:
+            members = self.search([("member_phone", "=", phone)], limit=limit)
+            if members:
+                return members
+        return self.search([("barcode", "=", query), ("member_number", "!=", False)], limit=limit)
+
+    @api.model
+    def _member_parse_phone(self, query):
+        """``query`` in E.164 if it is a valid phone number, else False."""
         try:
             parsed = phonenumbers.parse(query, self._member_phone_region())
-            if phonenumbers.is_valid_number(parsed):
-                phone = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-                domain = ["|", ("member_phone", "=", phone), *domain]
         except phonenumbers.NumberParseException:
-            _logger.debug("member_find: %r is not a phone number", query)
-        members = self.search([("member_number", "!=", False), *domain], limit=20)
-        return [member._member_dict() for member in members]
+            _logger.debug("member lookup: %r is not a phone number", query)
+            return False
+        if not phonenumbers.is_valid_number(parsed):
+            return False
+        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
     @api.model
     def member_enroll(self, vals):
         """Create a member from ``vals`` (name, phone, birthday, store_code, consents)."""
         self._member_check_rights()
+        create_vals = self._member_prepare_enrol(vals, extra={"store_code"})
+        store = {}
+        if vals.get("store_code"):
+            store = self._member_resolve_store(vals["store_code"])
+        partner = self.create(create_vals)
+        partner._member_enrol(config=store.get("config"), company=store.get("company"))
+        return partner._member_dict()
+
+    @api.model
+    def _member_prepare_enrol(self, vals, extra=()):
+        """Checked ``res.partner`` create values of an enrolment request (nothing written)."""
         if not isinstance(vals, dict):
             raise ValidationError(self.env._("Enrolment values must be a dictionary."))
         unknown = set(vals) - {
-            "name", "phone", "birthday", "store_code", "consent_sms", "consent_email", "gender",
+            "name", "phone", "birthday", "consent_sms", "consent_email", "gender", *extra,
         }  # fmt: skip
         if unknown:
             raise ValidationError(
@@ -88,12 +118,7 @@ class ResPartner(models.Model):
             create_vals["gender"] = vals["gender"]
         for flag in ("consent_sms", "consent_email"):
             create_vals[flag] = bool(vals.get(flag))
-        store = {}
-        if vals.get("store_code"):
-            store = self._member_resolve_store(vals["store_code"])
-        partner = self.create(create_vals)
-        partner._member_enrol(config=store.get("config"), company=store.get("company"))
-        return partner._member_dict()
+        return create_vals
 
     def member_topup(self, amount, idempotency_key, payment_ref=None):
         """Credit ``amount`` of paid stored value plus its bonus; returns the new state."""

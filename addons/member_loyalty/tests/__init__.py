@@ -6,6 +6,8 @@ from . import (
     test_members,
     test_points,
     test_pos,
+    test_pos_member_rpc,
+    test_pos_tours,
     test_rpc,
     test_security,
     test_tiers,
