@@ -17,6 +17,7 @@
         "views/member_profile_views.xml",
         "views/member_segment_history_views.xml",
         "views/member_segment_snapshot_views.xml",
+        "views/member_marketing_kpi_views.xml",
         "views/member_campaign_views.xml",
         "views/member_campaign_send_views.xml",
         "views/member_notice_views.xml",

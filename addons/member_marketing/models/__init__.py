@@ -1,6 +1,8 @@
 from . import (
     member_campaign,
     member_campaign_send,
+    member_marketing_demo,
+    member_marketing_kpi,
     member_notice,
     member_notice_log,
     member_profile,
@@ -8,6 +10,7 @@ from . import (
     member_segment_engine,
     member_segment_history,
     member_segment_snapshot,
+    pos_order,
     res_config_settings,
     res_partner,
     sms_sms,

@@ -1,6 +1,8 @@
 from . import (
     test_campaign,
     test_churn,
+    test_demo,
+    test_kpi,
     test_lifecycle,
     test_notice,
     test_rfm,

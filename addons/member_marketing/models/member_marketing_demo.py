@@ -1,0 +1,419 @@
+import logging
+import random
+from datetime import datetime, time, timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from .member_segment_engine import PURCHASE_STATES
+
+_logger = logging.getLogger(__name__)
+
+DEMO_PREFIX = "MM-DEMO/"
+BENCH_PREFIX = "MM-BENCH/"
+# (share of members, shape) of the demo purchase history
+DEMO_SHAPES = [(0.2, "new"), (0.35, "regular"), (0.25, "fading"), (0.2, "lost")]
+DEMO_FIRST_NAMES = ["Li", "Wang", "Zhang", "Liu", "Chen", "Yang", "Zhao", "Huang", "Zhou", "Wu"]
+DEMO_GIVEN_NAMES = ["Wei", "Fang", "Min", "Jing", "Lei", "Yan", "Tao", "Xin", "Hui", "Jun"]
+
+
+class MemberMarketingDemo(models.AbstractModel):
+    """Purchase histories for the demo database and the benchmark, inserted in bulk.
+
+    Orders are written with SQL (the ORM is far too slow for a year of a chain's tickets) but
+    stay consistent: each order sits in a closed session of its store and has one line and one
+    payment whose amounts match the order total.
+    """
+
+    _name = "member.marketing.demo"
+    _description = "Member Marketing Demo Data Generator"
+
+    # ------------------------------------------------------------------ shared helpers
+    @api.model
+    def _closed_session(self, config_id, name, start, stop):
+        self.env.cr.execute(
+            SQL(
+                """
+            INSERT INTO pos_session (config_id, user_id, name, state, start_at, stop_at,
+                                     sequence_number, login_number,
+                                     create_uid, create_date, write_uid, write_date)
+            VALUES (%(config)s, %(uid)s, %(name)s, 'closed', %(start)s, %(stop)s, 1, 0,
+                    %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC')
+            RETURNING id
+            """,
+                config=config_id,
+                uid=self.env.uid,
+                name=name,
+                start=start,
+                stop=stop,
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _insert_order_details(self, prefix):
+        """One line and one payment per order named ``prefix...``, matching its total."""
+        product = self.env["product.product"].search(
+            [("available_in_pos", "=", True), ("type", "=", "consu")], limit=1
+        ) or self.env["product.product"].search([], limit=1)
+        uid = self.env.uid
+        like = prefix + "%"
+        self.env.cr.execute(
+            SQL(
+                """
+            INSERT INTO pos_order_line
+                   (order_id, company_id, product_id, name, full_product_name, qty, price_unit,
+                    discount, price_subtotal, price_subtotal_incl,
+                    create_uid, create_date, write_uid, write_date)
+            SELECT o.id, o.company_id, %(product)s, o.name || '-1', %(label)s, 1, o.amount_total,
+                   0, o.amount_total, o.amount_total,
+                   %(uid)s, o.date_order, %(uid)s, o.date_order
+              FROM pos_order o
+             WHERE o.name LIKE %(like)s
+               AND NOT EXISTS (SELECT 1 FROM pos_order_line l WHERE l.order_id = o.id)
+            """,
+                product=product.id,
+                label=product.display_name,
+                uid=uid,
+                like=like,
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+            INSERT INTO pos_payment
+                   (pos_order_id, session_id, company_id, payment_method_id, amount,
+                    payment_date, is_change, create_uid, create_date, write_uid, write_date)
+            SELECT o.id, o.session_id, o.company_id, m.method_id, o.amount_total,
+                   o.date_order, FALSE, %(uid)s, o.date_order, %(uid)s, o.date_order
+              FROM pos_order o
+              JOIN LATERAL (
+                    SELECT MIN(r.pos_payment_method_id) AS method_id
+                      FROM pos_config_pos_payment_method_rel r
+                     WHERE r.pos_config_id = o.config_id
+              ) m ON m.method_id IS NOT NULL
+             WHERE o.name LIKE %(like)s
+               AND NOT EXISTS (SELECT 1 FROM pos_payment p WHERE p.pos_order_id = o.id)
+            """,
+                uid=uid,
+                like=like,
+            )
+        )
+
+    # ------------------------------------------------------------------ demo database
+    @api.model
+    def _demo_generate(self, members=160, seed=42):
+        """Give the demo database a year of purchases by new, regular, fading and lost members
+        across the demo stores, refresh the segments and leave campaigns that already ran with
+        their control groups and conversions. Idempotent: a second call adds nothing."""
+        cr = self.env.cr
+        cr.execute("SELECT 1 FROM pos_order WHERE name LIKE %s LIMIT 1", [DEMO_PREFIX + "%"])
+        if cr.fetchone():
+            return False
+        configs = self.env["pos.config"].sudo().search([("active", "=", True)])
+        if not configs:
+            _logger.info("member_marketing demo: no point of sale, no purchase history")
+            return False
+        rng = random.Random(seed)
+        today = fields.Date.context_today(self)
+        partners = self._demo_members(members, rng)
+        sessions = self._demo_sessions(configs, today)
+        orders = []  # (partner, config, datetime, amount)
+        plans = {}
+        for partner in partners:
+            shape = self._demo_shape(rng)
+            config = rng.choice(configs)
+            plans[partner.id] = (shape, config)
+            for days_ago in self._demo_purchase_days(shape, rng):
+                orders.append((partner.id, config, days_ago, round(rng.uniform(60, 420), 2)))
+        campaigns = self._demo_campaigns(partners, plans, orders, today, rng)
+        self._demo_insert_orders(orders, sessions, today, rng)
+        self._insert_order_details(DEMO_PREFIX)
+        self.env["pos.order"].invalidate_model()
+        self.env["member.segment.engine"].refresh()
+        self._demo_insert_sends(campaigns, today)
+        self.env["member.campaign.send"]._measure(recent_only=False)
+        _logger.info("member_marketing demo: %s members, %s orders", len(partners), len(orders))
+        return True
+
+    @api.model
+    def _demo_shape(self, rng):
+        pick = rng.random()
+        for share, shape in DEMO_SHAPES:
+            if pick < share:
+                return shape
+            pick -= share
+        return DEMO_SHAPES[-1][1]
+
+    @api.model
+    def _demo_purchase_days(self, shape, rng):
+        """Days ago of a member's purchases, by lifecycle shape, over the last 12 months."""
+        if shape == "new":
+            first = rng.randint(1, 28)
+            days = [first] + (
+                [rng.randint(0, first - 1)] if first > 5 and rng.random() < 0.3 else []
+            )
+            return days
+        interval = rng.randint(7, 30)
+        if shape == "regular":
+            last, first = rng.randint(0, interval), rng.randint(200, 360)
+        elif shape == "fading":
+            last, first = rng.randint(interval * 2, interval * 3 + 10), rng.randint(220, 360)
+        else:
+            last, first = rng.randint(interval * 4 + 10, 300), 364
+        days, day = [], last
+        while day <= first:
+            days.append(day)
+            day += max(1, int(rng.gauss(interval, interval / 4)))
+        return days
+
+    @api.model
+    def _demo_members(self, count, rng):
+        Partner = self.env["res.partner"].sudo().with_context(tracking_disable=True)
+        vals = []
+        for index in range(count):
+            name = f"{rng.choice(DEMO_FIRST_NAMES)} {rng.choice(DEMO_GIVEN_NAMES)} {index + 1:03d}"
+            vals.append(
+                {
+                    "name": name,
+                    "phone": f"+86 138 {rng.randint(1000, 9999)} {index:04d}",
+                    "email": f"member{index + 1:03d}@example.com",
+                    "lang": "zh_CN" if rng.random() < 0.6 else "en_US",
+                    "birthday": fields.Date.today()
+                    - timedelta(days=rng.randint(18 * 365, 60 * 365)),
+                    "consent_sms": rng.random() < 0.85,
+                    "consent_email": rng.random() < 0.6,
+                }
+            )
+        installed = {code for code, _name in self.env["res.lang"].get_installed()}
+        for val in vals:
+            if val["lang"] not in installed:
+                val["lang"] = self.env.lang or "en_US"
+        return Partner.create(vals)
+
+    @api.model
+    def _demo_sessions(self, configs, today):
+        """One closed session per store and month of the last year: {(config_id, month): id}."""
+        sessions = {}
+        for config in configs:
+            for month in range(13):
+                stop = datetime.combine(today - timedelta(days=30 * month), time(23))
+                start = stop - timedelta(days=30)
+                name = f"{config.name}/{DEMO_PREFIX}{month:02d}"
+                sessions[config.id, month] = self._closed_session(config.id, name, start, stop)
+        return sessions
+
+    @api.model
+    def _demo_insert_orders(self, orders, sessions, today, rng):
+        rows = []
+        for index, (partner_id, config, days_ago, amount) in enumerate(orders):
+            moment = datetime.combine(
+                today - timedelta(days=days_ago), time(rng.randint(1, 12), rng.randint(0, 59))
+            )
+            session = sessions[config.id, min(days_ago // 30, 12)]
+            rows.append(
+                SQL(
+                    "(%s, %s, %s, %s, %s, %s, 0, %s, %s, 0, %s, %s, 'done', %s, %s)",
+                    config.company_id.id,
+                    session,
+                    config.id,
+                    f"{DEMO_PREFIX}{index + 1:06d}",
+                    f"{DEMO_PREFIX}{index + 1:06d}",
+                    index + 1,
+                    amount,
+                    amount,
+                    partner_id,
+                    moment,
+                    self.env.uid,
+                    moment,
+                )
+            )
+        for start in range(0, len(rows), 1000):
+            self.env.cr.execute(
+                SQL(
+                    """
+                INSERT INTO pos_order (company_id, session_id, config_id, name, pos_reference,
+                                       sequence_number, amount_tax, amount_total, amount_paid,
+                                       amount_return, partner_id, date_order, state, user_id,
+                                       create_date)
+                VALUES %s
+                """,
+                    SQL(", ").join(rows[start : start + 1000]),
+                )
+            )
+
+    @api.model
+    def _demo_campaigns(self, partners, plans, orders, today, rng):
+        """Plan two campaigns that already ran: a win-back SMS to fading members 45 days ago and
+        birthday greetings over the last months; treated members buy more often afterwards (the
+        extra purchases are added to ``orders``). Returns [(campaign, [(partner, days_ago,
+        group, state, reason)])]."""
+        Campaign = self.env["member.campaign"].sudo()
+        winback = self.env.ref(
+            "member_marketing.member_campaign_winback_demo", raise_if_not_found=False
+        )
+        birthday = self.env.ref(
+            "member_marketing.member_campaign_birthday_demo", raise_if_not_found=False
+        )
+        if not winback:
+            winback = Campaign.create(
+                {"name": "Win back members at risk", "trigger_type": "broadcast"}
+            )
+        if not birthday:
+            birthday = Campaign.create({"name": "Birthday greeting", "trigger_type": "birthday"})
+        started = fields.Datetime.now() - timedelta(days=120)
+        (winback | birthday).write({"state": "running", "date_start": started})
+        result = []
+        for campaign, shape, rate_t, rate_c in (
+            (winback, "fading", 0.45, 0.2),
+            (birthday, "regular", 0.6, 0.45),
+        ):
+            sends = []
+            for partner in partners:
+                member_shape, config = plans[partner.id]
+                if member_shape != shape:
+                    continue
+                days_ago = 45 if campaign == winback else rng.randint(20, 110)
+                group = "control" if rng.random() < campaign.control_percent / 100 else "treatment"
+                if group == "treatment" and not partner.consent_sms:
+                    sends.append((partner, days_ago, group, "skipped", "no_consent"))
+                    continue
+                state = "held" if group == "control" else "sent"
+                sends.append((partner, days_ago, group, state, False))
+                if rng.random() < (rate_t if group == "treatment" else rate_c):
+                    bought = days_ago - rng.randint(1, min(campaign.conversion_days, days_ago))
+                    orders.append((partner.id, config, bought, round(rng.uniform(80, 380), 2)))
+            result.append((campaign, sends))
+        return result
+
+    @api.model
+    def _demo_insert_sends(self, campaigns, today):
+        Send = self.env["member.campaign.send"].sudo()
+        vals = []
+        for campaign, sends in campaigns:
+            for partner, days_ago, group, state, reason in sends:
+                moment = datetime.combine(today - timedelta(days=days_ago), time(2))
+                vals.append(
+                    {
+                        "campaign_id": campaign.id,
+                        "partner_id": partner.id,
+                        "occurrence": f"demo-{moment.year}",
+                        "group_type": group,
+                        "channel": campaign.channel,
+                        "state": state,
+                        "skip_reason": reason,
+                        "date_queued": moment,
+                        "date_processed": moment,
+                    }
+                )
+        Send.create(vals)
+        self.env.flush_all()
+
+    # ------------------------------------------------------------------ benchmark
+    @api.model
+    def _bench_generate(self, members, orders, seed=0.42):
+        """Build ``members`` members and ``orders`` paid POS orders over the last year with a
+        handful of set-based statements (``generate_series``). Orders only: no lines or
+        payments, the segment refresh reads ``pos_order`` alone."""
+        cr = self.env.cr
+        today = fields.Date.context_today(self)
+        config = self.env["pos.config"].sudo().search([], limit=1)
+        if not config:
+            config = self._bench_config()
+        session = self._closed_session(
+            config.id,
+            f"{BENCH_PREFIX}{fields.Datetime.now()}",
+            datetime.combine(today - timedelta(days=366), time(0)),
+            fields.Datetime.now(),
+        )
+        cr.execute(SQL("SELECT setseed(%s)", seed))
+        cr.execute(
+            SQL(
+                """
+            CREATE TEMP TABLE member_marketing_bench ON COMMIT DROP AS
+            WITH ins AS (
+                INSERT INTO res_partner (name, complete_name, active, type, autopost_bills,
+                                         consent_sms, create_uid, create_date, write_uid,
+                                         write_date)
+                SELECT 'Bench Member ' || g, 'Bench Member ' || g, TRUE, 'contact', 'ask', TRUE,
+                       %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+                  FROM generate_series(1, %(members)s) g
+             RETURNING id
+            )
+            SELECT (ROW_NUMBER() OVER (ORDER BY id) - 1)::int AS n, id FROM ins
+            """,
+                uid=self.env.uid,
+                members=members,
+            )
+        )
+        cr.execute("CREATE UNIQUE INDEX ON member_marketing_bench (n)")
+        # a skewed frequency (a few members buy very often) and recency spread over a year
+        cr.execute(
+            SQL(
+                """
+            INSERT INTO pos_order (company_id, session_id, config_id, name, pos_reference,
+                                   sequence_number, amount_tax, amount_total, amount_paid,
+                                   amount_return, partner_id, date_order, state, user_id,
+                                   create_date)
+            SELECT %(company)s, %(session)s, %(config)s, %(prefix)s || g, %(prefix)s || g, g,
+                   0, o.amount, o.amount, 0, m.id, o.moment, 'done', %(uid)s, o.moment
+              FROM generate_series(1, %(orders)s) g
+             CROSS JOIN LATERAL (
+                    SELECT MOD((POWER(random(), 1.6) * %(members)s)::int, %(members)s) AS n,
+                           ROUND((30 + random() * 400)::numeric, 2) AS amount,
+                           %(today)s::timestamp - (random() * 365 * interval '1 day') AS moment,
+                           g AS dummy
+             ) o
+              JOIN member_marketing_bench m ON m.n = o.n
+            """,
+                company=config.company_id.id,
+                session=session,
+                config=config.id,
+                prefix=BENCH_PREFIX,
+                uid=self.env.uid,
+                orders=orders,
+                members=members,
+                today=today,
+            )
+        )
+        cr.execute("ANALYZE pos_order")
+        self.env.invalidate_all()
+
+    @api.model
+    def _bench_config(self):
+        """A bare point of sale for a database without demo data (bench only)."""
+        picking_type = (
+            self.env["stock.picking.type"].sudo().search([("code", "=", "outgoing")], limit=1)
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+            INSERT INTO pos_config (name, company_id, picking_type_id, iface_tax_included,
+                                    picking_policy, active)
+            VALUES ('Bench Shop', %s, %s, 'total', 'direct', TRUE) RETURNING id
+            """,
+                self.env.company.id,
+                picking_type.id,
+            )
+        )
+        return self.env["pos.config"].browse(self.env.cr.fetchone()[0])
+
+    @api.model
+    def _bench_baseline(self):
+        """The hand-written single SQL aggregate the refresh is compared with: last purchase,
+        purchase count and amount per member over the same orders. Returns the member count."""
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT COUNT(*) FROM (
+                SELECT partner_id, MAX(date_order), MIN(date_order), COUNT(*),
+                       SUM(amount_total)
+                  FROM pos_order
+                 WHERE partner_id IS NOT NULL AND state IN %s
+                 GROUP BY partner_id
+            ) t
+            """,
+                PURCHASE_STATES,
+            )
+        )
+        return self.env.cr.fetchone()[0]
