@@ -70,8 +70,10 @@ class ProxyApp:
         if path.startswith("/t/"):
             # token as a path prefix: "http://host:8069/t/TOKEN" fits in pos.config.proxy_ip,
             # so stock POS (which cannot add headers) sends it on every call
-            _, _, path_token, path = path.split("/", 3)
-            path = "/" + path
+            # "/t/TOKEN" with nothing after it: no route (404 below), not a crash
+            parts = path.split("/", 3)
+            path_token = parts[2]
+            path = "/" + (parts[3] if len(parts) > 3 else "")
         if request.method == "OPTIONS":
             return self._preflight(request)
         if not path.startswith("/hw_proxy/"):
@@ -215,6 +217,9 @@ class ProxyApp:
             data = params.get("data")
             if not isinstance(data, dict):
                 raise RpcError("display data must be an object")
+            lines = data.get("lines") or []
+            if not isinstance(lines, list) or not all(isinstance(line, dict) for line in lines):
+                raise RpcError("display lines must be a list of objects")
             self.display_data = data
             if self.hw.display:
                 self.hw.display.update(data)

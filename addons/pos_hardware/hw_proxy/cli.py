@@ -2,6 +2,7 @@
 
 import argparse
 import configparser
+import ipaddress
 import logging
 import signal
 import sys
@@ -16,6 +17,7 @@ from .devices import parse_uri
 from .hardware import Hardware
 
 _logger = logging.getLogger("hw_proxy")
+TOKEN_PLACEHOLDER = "CHANGE-ME"
 
 
 @dataclass
@@ -106,7 +108,23 @@ def load_settings(argv):
             )
     if not 0 < settings.port < 65536:
         raise ValueError(f"port {settings.port} out of range")
+    if settings.token == TOKEN_PLACEHOLDER:
+        raise ValueError(f"replace the token placeholder {TOKEN_PLACEHOLDER!r} with a secret")
+    if not settings.token and not _is_loopback(settings.host):
+        raise ValueError(
+            f"refusing to listen on {settings.host or 'all addresses'} without a token: "
+            "set token (or --token), or bind 127.0.0.1"
+        )
     return settings
+
+
+def _is_loopback(host):
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _apply(settings, key, value):

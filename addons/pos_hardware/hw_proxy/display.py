@@ -92,7 +92,11 @@ class PoleDisplay:
                 if self._stop:
                     return
                 (data,), self._pending = self._pending, None
-            self._show(data)
+            try:
+                self._show(data)
+            except Exception:
+                # bad data must not kill the thread: the next update would never be shown
+                _logger.exception("display %s: cannot show %r", self.name, data)
 
     def _show(self, data):
         payload = display_bytes(display_lines(data, self.columns), self.encoding)

@@ -4,9 +4,10 @@ from urllib.parse import urlsplit
 import requests
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 _logger = logging.getLogger(__name__)
+DEFAULT_PORT = 8069  # the proxy's default port, what POS assumes
 PROXY_IP_SIZE = 45  # pos.config.proxy_ip is a Char(size=45)
 STATUS_KEYS = (("printers", "printer"), ("scanners", "scanner"))
 SINGLE_KEYS = ("scale", "display")
@@ -62,8 +63,14 @@ class PosHardwareProxy(models.Model):
                 )
 
     def _get_base_url(self):
+        """The URL with an explicit port: POS (deduceUrl) appends :8069 to a proxy_ip without
+        one, after the /t/TOKEN path, which breaks every call."""
         self.ensure_one()
-        return self.url.rstrip("/")
+        parts = urlsplit(self.url.rstrip("/"))
+        if parts.port is None:
+            port = 443 if parts.scheme == "https" else DEFAULT_PORT
+            parts = parts._replace(netloc=f"{parts.netloc}:{port}")
+        return parts.geturl()
 
     def _get_pos_proxy_ip(self):
         """Value for pos.config.proxy_ip: the full URL, with the token as a path prefix
@@ -160,6 +167,11 @@ class PosHardwareProxy(models.Model):
 
     def _printer_action(self, data):
         self.ensure_one()
+        # a cashier must not pop the drawer of any till of the company by RPC
+        if not self.env.user.has_group("point_of_sale.group_pos_manager"):
+            raise AccessError(
+                self.env._("Only POS managers may open the drawer or print from the back office.")
+            )
         result = self._call("default_printer_action", {"data": data})
         if not result or not result.get("result"):
             raise UserError(

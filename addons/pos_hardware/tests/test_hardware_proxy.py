@@ -1,6 +1,6 @@
 """Back-office management of proxies, against the real proxy process and emulated devices."""
 
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, tagged
 
 from ..hw_proxy.printer import CASHBOX
@@ -53,6 +53,32 @@ class TestHardwareProxy(TransactionCase):
         wait_for(lambda: any("测试页".encode("gb18030") in job for job in self.printer.jobs()))
         self.proxy.action_open_drawer()
         wait_for(lambda: any(CASHBOX in job for job in self.printer.jobs()))
+
+    def test_pos_user_cannot_open_drawer_or_print(self):
+        cashier = self.env["res.users"].create(
+            {
+                "name": "Cashier",
+                "login": "hw_cashier",
+                "groups_id": [(6, 0, [self.env.ref("point_of_sale.group_pos_user").id])],
+            }
+        )
+        kicks = sum(CASHBOX in job for job in self.printer.jobs())
+        with self.assertRaises(AccessError):
+            self.proxy.with_user(cashier).action_open_drawer()
+        with self.assertRaises(AccessError):
+            self.proxy.with_user(cashier).action_print_test_page()
+        self.assertEqual(sum(CASHBOX in job for job in self.printer.jobs()), kicks)
+
+    def test_url_without_port_gets_explicit_port(self):
+        # POS appends :8069 to a proxy_ip without a port, after /t/TOKEN: write it ourselves
+        lan = self.env["pos.hardware.proxy"].create(
+            {"name": "LAN", "url": "http://192.168.1.20/", "token": "tk"}
+        )
+        self.assertEqual(lan._get_pos_proxy_ip(), "http://192.168.1.20:8069/t/tk")
+        lan.url = "https://proxy.example.com"
+        self.assertEqual(lan._get_pos_proxy_ip(), "https://proxy.example.com:443/t/tk")
+        lan.url = "http://192.168.1.20:9000"
+        self.assertEqual(lan._get_pos_proxy_ip(), "http://192.168.1.20:9000/t/tk")
 
     def test_wrong_token_is_refused(self):
         self.proxy.token = "wrong"

@@ -1,16 +1,28 @@
 """Protocol, safety and display behaviour of the real proxy process."""
 
 import base64
+import importlib
 import io
 import json
 import os
 import signal
 import subprocess
 import threading
+from pathlib import Path
 
 from PIL import Image
 
-from .hw_harness import HW_PROXY, EmulatedPrinter, Proxy, PtyDevice, receipt_jpeg, wait_for
+from ..hw_proxy.devices import parse_uri
+from ..hw_proxy.display import PoleDisplay
+from .hw_harness import (
+    HW_PROXY,
+    EmulatedPrinter,
+    Proxy,
+    PtyDevice,
+    free_port,
+    receipt_jpeg,
+    wait_for,
+)
 
 ORIGIN = "http://pos.example.com"
 
@@ -95,6 +107,10 @@ def test_token_and_origin_rules():
         assert (status, json.loads(body)["result"]) == (200, True)
         status, _, _ = proxy.request("POST", "/t/nope/hw_proxy/handshake", b"{}")
         assert status == 401
+        # a token with no route after it: not found, not a crash
+        for path in ("/t/s3cret", "/t/"):
+            status, body, _ = proxy.request("POST", path, b"{}")
+            assert (status, body) == (404, b"not found\n")
         # origins
         allowed = {"Origin": ORIGIN, "X-HW-Proxy-Token": "s3cret"}
         status, _, headers = proxy.request("POST", "/hw_proxy/handshake", b"{}", allowed)
@@ -156,6 +172,55 @@ def test_customer_display_shows_last_line_and_total(tmp_path):
         display.unplug()
 
 
+def test_display_refuses_bad_lines_and_keeps_working(tmp_path):
+    display = PtyDevice(tmp_path / "pole")
+    proxy = Proxy("--display", display.uri)
+    try:
+        display.read_available(timeout=1.0)
+        reply = proxy.rpc("customer_facing_display", {"action": "set", "data": {"lines": {"a": 1}}})
+        assert reply["error"]["message"] == "display lines must be a list of objects"
+        data = {"lines": [{"productName": "Tea", "price": "5", "qty": "1"}], "amount": "5"}
+        assert proxy.rpc("customer_facing_display", {"action": "set", "data": data})["result"]
+        wait_for(lambda: b"Tea" in display.read_available())
+    finally:
+        proxy.stop()
+    # the display thread itself survives data it cannot show
+    pole = PoleDisplay(parse_uri(display.uri))
+    pole.start()
+    try:
+        pole.update({"lines": {"a": 1}})
+        wait_for(lambda: pole._pending is None)
+        pole.update({"lines": [{"productName": "Milk", "price": "6", "qty": "1"}]})
+        wait_for(lambda: b"Milk" in display.read_available())
+    finally:
+        pole.stop()
+        display.unplug()
+
+
+def test_lan_address_needs_a_token():
+    example = HW_PROXY.parent.parent / "config" / "hw-proxy.conf.example"
+    cases = (
+        ["--host", "0.0.0.0", "--port", str(free_port())],
+        ["--host", "192.168.1.20"],
+        # the example binds 0.0.0.0 with a placeholder token the user must replace
+        ["--config", str(example), "--port", str(free_port())],
+    )
+    for args in cases:
+        done = subprocess.run(
+            [str(HW_PROXY), *args], capture_output=True, text=True, timeout=30, check=False
+        )
+        assert done.returncode == 2
+        assert len(done.stderr.strip().splitlines()) == 1
+        assert "token" in done.stderr
+
+
+def test_every_test_module_is_imported():
+    # odoo-bin --test-enable only runs what tests/__init__.py imports
+    package = importlib.import_module(__package__)
+    for module in Path(__file__).parent.glob("test_*.py"):
+        assert hasattr(package, module.stem), module.stem
+
+
 def test_bad_flags_exit_2_with_one_line():
     bad = (["--bogus"], ["--printer", "ftp://x"], ["--port", "x"], ["--scanner", "usb://1:2"])
     for args in bad:
@@ -177,7 +242,9 @@ def test_sigterm_and_sigint_exit_cleanly():
 
 def test_example_config_is_valid():
     example = HW_PROXY.parent.parent / "config" / "hw-proxy.conf.example"
-    proxy = Proxy("--config", str(example), "--printer", "tcp://127.0.0.1:9?status=0")
+    proxy = Proxy(
+        "--config", str(example), "--printer", "tcp://127.0.0.1:9?status=0", token="s3cret"
+    )
     try:
         assert proxy.rpc("handshake")["result"] is True
     finally:
