@@ -2,6 +2,11 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+# set by the workflow (HQ approval), never by the requesting store
+WORKFLOW_FIELDS = frozenset(
+    {"state", "approver_id", "picking_ids", "sale_order_id", "purchase_order_id", "company_id"}
+)
+
 
 class ChainReplenishment(models.Model):
     """A store's request for goods from the chain's distribution warehouse (要货)."""
@@ -67,12 +72,46 @@ class ChainReplenishment(models.Model):
         for request in self:
             request.picking_count = len(request.picking_ids)
 
+    def _is_hq(self):
+        return self.env.su or self.env.user.has_group("store_chain.group_chain_hq")
+
+    def _check_store_vals(self, vals, stores):
+        """A store may only request from its own distribution warehouse and never sets the
+        workflow fields (state, approval, generated transfers and orders)."""
+        if self._is_hq():
+            return
+        forbidden = WORKFLOW_FIELDS & set(vals)
+        if forbidden:
+            raise AccessError(
+                self.env._(
+                    "Only Chain HQ can change these fields of a replenishment request: %s",
+                    ", ".join(sorted(self._fields[name].string for name in forbidden)),
+                )
+            )
+        if vals.get("supply_warehouse_id"):
+            if "store_id" in vals:
+                stores = self.env["chain.store"].browse(vals["store_id"])
+            if stores.supply_warehouse_id.ids != [vals["supply_warehouse_id"]]:
+                raise AccessError(
+                    self.env._(
+                        "Only Chain HQ can choose another distribution warehouse than the "
+                        "store's own."
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._check_store_vals(vals, self.env["chain.store"])
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("chain.replenishment") or "/"
         return super().create(vals_list)
+
+    def write(self, vals):
+        if not self._is_hq():
+            for request in self:
+                self._check_store_vals(vals, request.store_id)
+        return super().write(vals)
 
     def action_submit(self):
         for request in self:
@@ -80,14 +119,20 @@ class ChainReplenishment(models.Model):
                 raise UserError(
                     self.env._("Add at least one product before submitting the request.")
                 )
-        self.filtered(lambda r: r.state == "draft").write({"state": "submitted"})
+        drafts = self.filtered(lambda r: r.state == "draft")
+        drafts.check_access("write")
+        # sudo: the state is a workflow field; the store may only move it through this button
+        drafts.sudo().write({"state": "submitted"})
 
     def action_reject(self):
         self._check_hq()
         self.write({"state": "rejected"})
 
     def action_reset_draft(self):
-        self.filtered(lambda r: r.state in ("submitted", "rejected")).write({"state": "draft"})
+        requests = self.filtered(lambda r: r.state in ("submitted", "rejected"))
+        requests.check_access("write")
+        # sudo: see action_submit
+        requests.sudo().write({"state": "draft"})
 
     def _check_hq(self):
         if not self.env.user.has_group("store_chain.group_chain_hq"):
@@ -111,6 +156,13 @@ class ChainReplenishment(models.Model):
             if request.state != "submitted":
                 raise UserError(
                     self.env._("Only submitted requests can be approved (%s).", request.name)
+                )
+            if request.picking_ids or request.sale_order_id or request.purchase_order_id:
+                raise UserError(
+                    self.env._(
+                        "Transfers or orders already exist for %s: it cannot be approved again.",
+                        request.name,
+                    )
                 )
             lines = request.line_ids.filtered(lambda line: line.qty_approved > 0)
             if not lines:
@@ -145,7 +197,9 @@ class ChainReplenishment(models.Model):
             "picking_id": picking.id,
         }
 
-    def _create_picking(self, picking_type, source, destination, lines):
+    def _create_picking(self, picking_type, source, destination, lines, orig_moves=None):
+        """One confirmed transfer with a move per line; `orig_moves` chains the new moves
+        after the moves of the same product: they wait until those are done."""
         # sudo: HQ approves for a store whose company HQ may not have selected; the picking is
         # created in exactly the company of its picking type
         Picking = self.env["stock.picking"].sudo().with_company(picking_type.company_id)
@@ -158,9 +212,12 @@ class ChainReplenishment(models.Model):
                 "company_id": picking_type.company_id.id,
             }
         )
-        self.env["stock.move"].sudo().with_company(picking_type.company_id).create(
-            [self._prepare_move_vals(line, picking) for line in lines]
-        )
+        vals_list = [self._prepare_move_vals(line, picking) for line in lines]
+        if orig_moves:
+            by_product = orig_moves.grouped("product_id")
+            for vals, line in zip(vals_list, lines, strict=True):
+                vals["move_orig_ids"] = [Command.set(by_product[line.product_id].ids)]
+        self.env["stock.move"].sudo().with_company(picking_type.company_id).create(vals_list)
         picking.action_confirm()
         return picking
 
@@ -178,8 +235,13 @@ class ChainReplenishment(models.Model):
             if not transit.active:
                 transit.sudo().active = True
             pickings = self._create_picking(supply.out_type_id, supply.lot_stock_id, transit, lines)
+            # the store receives only what HQ has shipped: the receipt waits for the delivery
             pickings |= self._create_picking(
-                store_wh.in_type_id, transit, store_wh.lot_stock_id, lines
+                store_wh.in_type_id,
+                transit,
+                store_wh.lot_stock_id,
+                lines,
+                orig_moves=pickings.move_ids,
             )
         self.picking_ids = [Command.link(p.id) for p in pickings]
 

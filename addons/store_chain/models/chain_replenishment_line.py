@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class ChainReplenishmentLine(models.Model):
@@ -56,6 +57,42 @@ class ChainReplenishmentLine(models.Model):
             "The approved quantity cannot be negative.",
         ),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        requests = self.env["chain.replenishment"].browse(
+            [vals["replenishment_id"] for vals in vals_list if vals.get("replenishment_id")]
+        )
+        self._check_editable(requests)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_editable(self.replenishment_id)
+        if "replenishment_id" in vals:
+            self._check_editable(self.env["chain.replenishment"].browse(vals["replenishment_id"]))
+        return super().write(vals)
+
+    def unlink(self):
+        self._check_editable(self.replenishment_id)
+        return super().unlink()
+
+    def _check_editable(self, requests):
+        """Stores edit lines of draft requests only; HQ also adjusts submitted ones."""
+        if self.env.su:
+            return
+        editable = ("draft", "submitted") if requests._is_hq() else ("draft",)
+        locked = requests.filtered(lambda r: r.state not in editable)
+        if locked:
+            raise UserError(
+                self.env._(
+                    "The lines of replenishment request %(name)s cannot be changed in state "
+                    "%(state)s.",
+                    name=locked[0].name,
+                    state=dict(locked._fields["state"]._description_selection(self.env))[
+                        locked[0].state
+                    ],
+                )
+            )
 
     @api.depends("product_id")
     def _compute_product_uom_id(self):

@@ -1,9 +1,26 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 PAID_STATES = ("paid", "done", "invoiced")
+# fields that define the store's scope (record rules follow them): HQ only
+STRUCTURAL_FIELDS = frozenset(
+    {
+        "company_id",
+        "warehouse_id",
+        "supply_warehouse_id",
+        "user_ids",
+        "manager_ids",
+        "region_id",
+        "pos_config_ids",
+        "analytic_account_id",
+        "store_type",
+        "franchisee_id",
+        "code",
+        "active",
+    }
+)
 
 
 class ChainStore(models.Model):
@@ -159,6 +176,16 @@ class ChainStore(models.Model):
         return stores
 
     def write(self, vals):
+        structural = STRUCTURAL_FIELDS & set(vals)
+        if structural and not (
+            self.env.su or self.env.user.has_group("store_chain.group_chain_hq")
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only Chain HQ can change these fields of a store: %s",
+                    ", ".join(sorted(self._fields[name].string for name in structural)),
+                )
+            )
         res = super().write(vals)
         if {"region_id", "warehouse_id", "manager_ids", "user_ids", "active"} & set(vals):
             # record rules scope users to their stores: cached rule domains are stale now

@@ -122,3 +122,15 @@ class TestIsolation(ChainCommon):
         self.assertEqual(self._visible(self.user_a, "pos.order", self.orders), {self.order_a.id})
         self.user_a.chain_store_ids = self.store_a | self.store_b
         self.assertEqual(self._visible(self.user_a, "pos.order", self.orders), set(self.orders.ids))
+
+    def test_moving_till_keeps_past_orders_in_their_store(self):
+        """A POS moved to store B keeps its earlier sales booked on store A."""
+        self.config_a.current_session_id.sudo().action_pos_session_closing_control()
+        self.config_a.chain_store_id = self.store_b
+        self.assertEqual(self.order_a.chain_store_id, self.store_a)
+        self.assertEqual(self._visible(self.user_a, "pos.order", self.orders), {self.order_a.id})
+        self.assertEqual(self.store_a.ticket_count_month, 1)
+        self.assertEqual(self.store_b.ticket_count_month, 1)
+        # new sales of the moved till go to store B
+        order = self._sync_order(self.config_a, 30.0)
+        self.assertEqual(order.chain_store_id, self.store_b)

@@ -80,6 +80,24 @@ class TestReplenishment(ChainCommon):
         )
         self.assertEqual(self._moves(out), {(self.product, 6.0), (self.product_2, 4.0)})
         self.assertEqual(self._moves(receipt), {(self.product, 6.0), (self.product_2, 4.0)})
+        # the store cannot receive before HQ ships: the receipt waits for the delivery
+        self.assertEqual(receipt.move_ids.move_orig_ids, out.move_ids)
+        self.assertEqual(receipt.state, "waiting")
+        self.assertFalse(any(receipt.move_ids.mapped("quantity")))
+        self.env["stock.quant"]._update_available_quantity(
+            self.product, self.wh_dist.lot_stock_id, 6.0
+        )
+        self.env["stock.quant"]._update_available_quantity(
+            self.product_2, self.wh_dist.lot_stock_id, 4.0
+        )
+        out.action_assign()
+        out.button_validate()
+        self.assertEqual(out.state, "done")
+        self.assertEqual(receipt.state, "assigned")
+        self.assertEqual(
+            {(m.product_id, m.quantity) for m in receipt.move_ids},
+            {(self.product, 6.0), (self.product_2, 4.0)},
+        )
 
     def test_franchise_store_gets_sale_and_purchase_order(self):
         franchise = self.env["res.company"].create({"name": "Franchise Co"})
