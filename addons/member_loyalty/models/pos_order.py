@@ -1,6 +1,7 @@
 import math
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class PosOrder(models.Model):
@@ -27,8 +28,26 @@ class PosOrder(models.Model):
         return order_id
 
     def _member_get_partner(self):
+        """The member of the order; a refund always books against the original buyer."""
         self.ensure_one()
-        return self.partner_id or self.refunded_order_id.partner_id
+        origin = self.refunded_order_id
+        if not origin:
+            return self.partner_id
+        buyer = origin.partner_id
+        if len(buyer) > 1 and any(buyer.mapped("member_number")):
+            raise UserError(
+                self.env._("Refund the orders of different members in separate refunds.")
+            )
+        if self.partner_id.member_number and self.partner_id != buyer:
+            raise UserError(
+                self.env._(
+                    "This refund is for member %(buyer)s's order; it cannot be booked to "
+                    "%(member)s. Set the original customer on the refund.",
+                    buyer=buyer.display_name or self.env._("(no customer)"),
+                    member=self.partner_id.display_name,
+                )
+            )
+        return buyer
 
     def _member_settle(self):
         # sudo: settlement is computed here from the order itself, not from client-sent amounts
@@ -45,19 +64,55 @@ class PosOrder(models.Model):
 
     # ------------------------------------------------------------------ payments
 
+    def _member_refundable(self):
+        """Per member payment kind: what the refunded order(s) paid with it, minus the member
+        payments already given back by other refunds of them."""
+        origin = self.refunded_order_id
+        earlier = (origin.lines.refund_orderline_ids.order_id - self).filtered(
+            lambda o: o.state in ("paid", "done", "invoiced")
+        )
+        refundable = {}
+        for payment in (origin | earlier).payment_ids.filtered(
+            "payment_method_id.member_payment_kind"
+        ):
+            kind = payment.payment_method_id.member_payment_kind
+            refundable[kind] = refundable.get(kind, 0.0) + payment.amount
+        return refundable
+
     def _member_capture_payments(self, member):
-        """Debit (or, on refunds, credit back) payments made with member payment methods."""
+        """Debit (or, on refunds, credit back) payments made with member payment methods.
+
+        A negative member payment is only accepted on a refund, up to what the refunded order
+        paid with that kind of member payment and was not refunded yet.
+        """
+        refundable = None
         for payment in self.payment_ids.filtered("payment_method_id.member_payment_kind"):
             key = f"pos.payment:{payment.uuid or payment.id}"
             amount = self.currency_id.round(payment.amount)
             if self.currency_id.is_zero(amount):
                 continue
+            if amount < 0:
+                if refundable is None:
+                    refundable = self._member_refundable() if self.refunded_order_id else {}
+                kind = payment.payment_method_id.member_payment_kind
+                left = self.currency_id.round(refundable.get(kind, 0.0))
+                if self.currency_id.compare_amounts(-amount, left) > 0:
+                    raise UserError(
+                        self.env._(
+                            "%(method)s can give back at most %(left)s on this order: a member "
+                            "payment is only refunded on a refund of an order paid with it.",
+                            method=payment.payment_method_id.name,
+                            left=max(left, 0.0),
+                        )
+                    )
+                refundable[kind] = left + amount
             if payment.payment_method_id.member_payment_kind == "wallet":
                 member._member_operation(
                     key,
                     lambda balance, a=amount, k=key: self._member_capture_wallet(
                         member, balance, a, k
                     ),
+                    kinds={"spend", "refund"},
                 )
             else:
                 member._member_operation(
@@ -65,6 +120,7 @@ class PosOrder(models.Model):
                     lambda balance, a=amount, k=key: self._member_capture_points(
                         member, balance, a, k
                     ),
+                    kinds={"redeem", "refund"},
                 )
 
     def _member_capture_wallet(self, member, balance, amount, key):

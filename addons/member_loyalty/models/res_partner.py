@@ -2,9 +2,19 @@ import phonenumbers
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 PHONE_FIELDS = ("phone", "mobile")
+# written by the member engine only (enrolment, tier review), or by a member manager
+ENGINE_FIELDS = frozenset(
+    {
+        "member_number",
+        "member_tier_id",
+        "member_enrol_date",
+        "member_enrol_config_id",
+        "member_enrol_company_id",
+    }
+)
 
 
 class ResPartner(models.Model):
@@ -218,6 +228,7 @@ class ResPartner(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         now = fields.Datetime.now()
+        self._member_check_engine_fields(set().union(*vals_list) if vals_list else set())
         for vals in vals_list:
             if vals.get("member_number"):
                 self._member_normalise_phone_vals(vals)
@@ -227,6 +238,7 @@ class ResPartner(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        self._member_check_engine_fields(vals)
         if any(vals.get(fname) for fname in PHONE_FIELDS) and (
             vals.get("member_number") or any(self.mapped("member_number"))
         ):
@@ -247,6 +259,15 @@ class ResPartner(models.Model):
                 super(ResPartner, partners).write({f"{flag}_date": now})
         return res
 
+    def _member_check_engine_fields(self, fnames):
+        """Member number, tier and enrolment data are the engine's: refuse them to users."""
+        if self.env.su or not ENGINE_FIELDS.intersection(fnames):
+            return
+        if not self.env.user.has_group("member_loyalty.group_member_manager"):
+            raise AccessError(
+                self.env._("Only a member manager may change member numbers, tiers or enrolment.")
+            )
+
     # ------------------------------------------------------------------ enrolment
 
     def _member_enrol(self, config=None, company=None):
@@ -260,7 +281,8 @@ class ResPartner(models.Model):
             )
             if phones:
                 partner._member_check_phone_free(phones.get("mobile") or phones["phone"])
-            partner.write(
+            # sudo: the engine writes its own fields (refused to users in write())
+            partner.sudo().write(
                 {
                     **phones,
                     "member_number": sequence.next_by_code("member_loyalty.member_number"),

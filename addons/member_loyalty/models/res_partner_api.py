@@ -120,16 +120,35 @@ class ResPartner(models.Model):
             create_vals[flag] = bool(vals.get(flag))
         return create_vals
 
+    @api.model
+    def _member_public_key(self, key):
+        """The stripped key of a public API call; ``pos.`` keys belong to the POS sync."""
+        key = self._member_check_key(key)
+        if key.lower().startswith("pos."):
+            raise ValidationError(
+                self.env._("Idempotency keys starting with 'pos.' are reserved for the POS.")
+            )
+        return key
+
     def member_topup(self, amount, idempotency_key, payment_ref=None):
-        """Credit ``amount`` of paid stored value plus its bonus; returns the new state."""
+        """Credit ``amount`` of paid stored value plus its bonus; returns the new state.
+
+        Member managers only: cashiers (member users through the POS group) take the money at a
+        till, never credit a card directly over RPC.
+        """
         self.ensure_one()
-        self._member_check_rights()
+        self._member_check_rights(manager=True)
         amount = self._member_check_amount(amount)
+        idempotency_key = self._member_public_key(idempotency_key)
         member = self.sudo()  # rights checked above; ledgers have no user write access
         return member._member_operation(
             idempotency_key,
             lambda balance: member._member_topup_apply(
                 balance, amount, idempotency_key, payment_ref=payment_ref
+            ),
+            kinds={"topup"},
+            same=lambda move: not self._member_currency().compare_amounts(
+                move.amount_principal, amount
             ),
         )
 
@@ -138,6 +157,7 @@ class ResPartner(models.Model):
         self.ensure_one()
         self._member_check_rights()
         amount = self._member_check_amount(amount)
+        idempotency_key = self._member_public_key(idempotency_key)
         member = self.sudo()  # rights checked above
 
         def spend(balance):
@@ -146,13 +166,19 @@ class ResPartner(models.Model):
             move.result = member._member_state(balance)
             return move.result
 
-        return member._member_operation(idempotency_key, spend)
+        return member._member_operation(
+            idempotency_key,
+            spend,
+            kinds={"spend"},
+            same=lambda move: not self._member_currency().compare_amounts(-move.amount, amount),
+        )
 
     def member_points_redeem(self, points, idempotency_key):
         """Redeem ``points`` for their money value; returns {points, amount, points_balance}."""
         self.ensure_one()
         self._member_check_rights()
         points = self._member_check_points(points)
+        idempotency_key = self._member_public_key(idempotency_key)
         member = self.sudo()  # rights checked above
 
         def redeem(balance):
@@ -164,12 +190,15 @@ class ResPartner(models.Model):
             }
             return move.result
 
-        return member._member_operation(idempotency_key, redeem)
+        return member._member_operation(
+            idempotency_key, redeem, kinds={"redeem"}, same=lambda move: -move.points == points
+        )
 
     def member_cashout(self, idempotency_key):
         """Close the card: return the unspent principal, void the bonus."""
         self.ensure_one()
         self._member_check_rights(manager=True)
+        idempotency_key = self._member_public_key(idempotency_key)
         member = self.sudo()  # rights checked above
 
         def cashout(balance):
@@ -185,7 +214,7 @@ class ResPartner(models.Model):
             move.result = {"principal_returned": principal, "bonus_voided": bonus}
             return move.result
 
-        return member._member_operation(idempotency_key, cashout)
+        return member._member_operation(idempotency_key, cashout, kinds={"cashout"})
 
     def member_statement(self, limit=50):
         """The newest ``limit`` movements of both ledgers, newest first."""

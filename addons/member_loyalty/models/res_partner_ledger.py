@@ -65,8 +65,13 @@ class ResPartner(models.Model):
             )
         return points
 
-    def _member_replay(self, key):
-        """Stored result of the operation done with ``key``, or None."""
+    def _member_replay(self, key, kinds=None, same=None):
+        """Stored result of the operation done with ``key``, or None.
+
+        ``kinds``: the movement kinds the operation writes; a key already used by another kind
+        of operation is refused rather than answered with that operation's result; so is a key
+        whose stored movement fails ``same(move)`` (another amount).
+        """
         for model in ("member.wallet.move", "member.points.move"):
             move = self.env[model].sudo().search([("idempotency_key", "=", key)], limit=1)
             if move:
@@ -76,17 +81,25 @@ class ResPartner(models.Model):
                             "The idempotency key %s was already used for another member.", key
                         )
                     )
+                if (kinds and move.kind not in kinds) or (same and not same(move)):
+                    raise UserError(
+                        self.env._(
+                            "The idempotency key %s was already used for another operation or "
+                            "amount.",
+                            key,
+                        )
+                    )
                 return move.result
         return None
 
-    def _member_operation(self, key, func):
+    def _member_operation(self, key, func, kinds=None, same=None):
         """Run ``func(balance)`` once per ``key`` under the member's balance lock."""
         self.ensure_one()
         if not self.member_number:
             raise UserError(self.env._("%s is not a member.", self.display_name))
         key = self._member_check_key(key)
         balance = self.env["member.balance"].sudo()._lock(self)
-        result = self._member_replay(key)
+        result = self._member_replay(key, kinds, same)
         if result is not None:
             return result
         try:
@@ -94,7 +107,7 @@ class ResPartner(models.Model):
                 result = func(balance)
         except psycopg2.errors.UniqueViolation as exc:
             # the key was committed concurrently (e.g. by another member's operation)
-            result = self._member_replay(key)
+            result = self._member_replay(key, kinds, same)
             if result is None:
                 raise UserError(
                     self.env._("The idempotency key %s is in use; retry the operation.", key)

@@ -154,3 +154,74 @@ class TestPosEarning(MemberLoyaltyCommon, TestPoSCommon):
         )
         with self.assertRaisesRegex(UserError, "cannot be spent"):
             self.env["pos.order"].sync_from_ui([data])
+
+    def _assert_sync_refused(self, data, message):
+        with self.assertRaises(UserError) as caught:  # rolled back to a savepoint
+            self.env["pos.order"].sync_from_ui([data])
+        self.assertIn(message, str(caught.exception))
+
+    def _paid_with_wallet(self, wallet=50.0):
+        self.member.member_topup(100.0, "pos-topup")
+        return self._create_orders(
+            [
+                {
+                    "pos_order_lines_ui_args": [(self.product_a, 2)],
+                    "customer": self.member,
+                    "payments": [(self.wallet_pm, wallet), (self.cash_pm1, 200.0 - wallet)],
+                }
+            ]
+        ).popitem()[1]
+
+    def _refund_data(self, line, payments, customer):
+        return self.create_ui_order_data(
+            [{"product": self.product_a, "quantity": -1, "refunded_orderline_id": line.id}],
+            customer=customer,
+            payments=payments,
+        )
+
+    def test_negative_member_payment_without_refunded_order_is_refused(self):
+        for method in (self.wallet_pm, self.points_pm):
+            with self.subTest(method=method.name):
+                data = self.create_ui_order_data(
+                    [(self.product_a, -5)], customer=self.member, payments=[(method, -500.0)]
+                )
+                self._assert_sync_refused(data, "at most 0")
+        self.assertEqual(self.member.member_wallet, 0.0)
+        self.assertEqual(self.member.member_points, 0)
+
+    def test_refund_gives_back_at_most_what_the_card_paid(self):
+        order = self._paid_with_wallet(50.0)
+        self.assertEqual(self.member.member_wallet, 50.0)
+        line = order.lines  # 2 x Rice, refunded one by one
+        too_much = self._refund_data(
+            line, [(self.wallet_pm, -60.0), (self.cash_pm1, -40.0)], self.member
+        )
+        self._assert_sync_refused(too_much, "at most 50")
+        self.env["pos.order"].sync_from_ui(
+            [self._refund_data(line, [(self.wallet_pm, -30.0), (self.cash_pm1, -70.0)], False)]
+        )
+        self.assertEqual(self.member.member_wallet, 80.0)
+        # the second refund of the same order only has the remaining 20 left
+        again = self._refund_data(line, [(self.wallet_pm, -30.0), (self.cash_pm1, -70.0)], False)
+        self._assert_sync_refused(again, "at most 20")
+        self.assertEqual(self.member.member_wallet, 80.0)
+
+    def test_refund_books_against_the_original_buyer(self):
+        order = self._paid_with_wallet(50.0)
+        other = self._new_member("Wang Fang", "+86 138 0013 8002")
+        data = self._refund_data(
+            order.lines[0], [(self.wallet_pm, -25.0), (self.cash_pm1, -75.0)], other
+        )
+        self._assert_sync_refused(data, "cannot be booked")
+        self.assertEqual(other.member_wallet, 0.0)
+        self.assertEqual(self.member.member_wallet, 50.0)
+        # without a customer on the refund, the original buyer gets the money back
+        self.env["pos.order"].sync_from_ui(
+            [
+                self._refund_data(
+                    order.lines[0], [(self.wallet_pm, -25.0), (self.cash_pm1, -75.0)], False
+                )
+            ]
+        )
+        self.assertEqual(self.member.member_wallet, 75.0)
+        self.assertEqual(self.member.member_points, 75)

@@ -42,6 +42,8 @@ class TestCashierRpc(MemberLoyaltyCommon, HttpCase):
             ("member.balance", "write", [[self.member.member_balance_id.id], {"points": 100000}]),
             ("res.partner", "_member_points_credit", [[self.member.id], None, 100, "k", "earn"]),
             ("res.partner", "member_cashout", [[self.member.id], "rpc-cashout"]),
+            ("res.partner", "member_topup", [[self.member.id], 500.0, "rpc-topup-forged"]),
+            ("res.partner", "write", [[self.member.id], {"member_tier_id": self.tier_gold.id}]),
         ):
             with (
                 self.subTest(model=model, method=method),

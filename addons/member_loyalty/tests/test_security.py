@@ -108,3 +108,31 @@ class TestSecurity(MemberLoyaltyCase):
             move.write({"amount_principal": 1000.0})
         with self.assertRaisesRegex(UserError, "append-only"):
             move.unlink()
+
+    def test_cashier_cannot_top_up(self):
+        member = self.member.with_user(self.cashier)
+        with self.assertRaises(AccessError):
+            member.member_topup(500.0, "sec-topup")
+        self.assertEqual(self.member.member_wallet, 0.0)
+        self.assertFalse(self.member.member_wallet_move_ids)
+
+    def test_cashier_cannot_write_engine_fields(self):
+        self.cashier.groups_id = [(4, self.env.ref("base.group_partner_manager").id)]
+        own = self.cashier.partner_id.with_user(self.cashier)
+        for vals in (
+            {"member_tier_id": self.tier_gold.id},
+            {"member_number": "FORGED-1"},
+            {"member_enrol_date": "2020-01-01"},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(AccessError):
+                own.write(vals)
+        with self.assertRaises(AccessError):
+            self.env["res.partner"].with_user(self.cashier).create(
+                {"name": "Forged", "member_number": "FORGED-2", "member_tier_id": self.tier_gold.id}
+            )
+        self.assertFalse(self.cashier.partner_id.member_tier_id)
+        self.assertFalse(self.cashier.partner_id.member_number)
+        # ordinary contact fields stay writable; managers may still correct engine fields
+        own.write({"comment": "regular"})
+        self.member.write({"member_tier_id": self.tier_gold.id})
+        self.assertEqual(self.member.member_tier_id, self.tier_gold)

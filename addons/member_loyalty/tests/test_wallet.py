@@ -1,4 +1,4 @@
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import MemberLoyaltyCase
@@ -65,3 +65,26 @@ class TestWallet(MemberLoyaltyCase):
         self.member.member_topup(10.0, "shared-key")
         with self.assertRaisesRegex(UserError, "another member"):
             other.member_topup(10.0, "shared-key")
+
+    def test_key_with_spaces_replays(self):
+        first = self.member.member_topup(500.0, "  w-space ")
+        again = self.member.member_topup(500.0, "w-space")
+        self.assertEqual(first, again)
+        self.assertEqual(self.member.member_wallet, 550.0)
+        topup = self.member.member_wallet_move_ids.filtered(lambda m: m.kind == "topup")
+        self.assertEqual(topup.idempotency_key, "w-space")
+
+    def test_pos_keys_and_other_operations_refused(self):
+        self.member.member_topup(100.0, "w-kind")
+        with self.assertRaisesRegex(ValidationError, "reserved for the POS"):
+            self.member.member_wallet_spend(0.01, "pos.payment:some-uuid")
+        with self.assertRaisesRegex(UserError, "another operation"):
+            self.member.member_wallet_spend(0.01, "w-kind")
+        self.member.member_wallet_spend(10.0, "w-spend")
+        with self.assertRaisesRegex(UserError, "another operation"):
+            self.member.member_wallet_spend(0.01, "w-spend")
+        self.assertEqual(self.member.member_wallet_spend(10.0, "w-spend")["balance"], 90.0)
+        self.assertEqual(self.member.member_wallet, 90.0)
+        self.assertFalse(
+            self.env["member.wallet.move"].search([("idempotency_key", "=like", "pos.%")])
+        )
