@@ -109,11 +109,12 @@ def bench_pg(options):
 
 
 def odoo_db(options, name, modules, demo=False):
-    """A database with `modules` installed (with or without demo data), built once and reused
-    while the addons' code is unchanged; returns an Odoo registry for it."""
+    """A database with `modules` (our addons) installed, with or without demo data, built once
+    and reused while their code is unchanged; returns an Odoo registry for it."""
     root = Path(__file__).resolve().parent.parent
+    folders = " ".join(f"addons/{module}" for module in modules)
     code = subprocess.run(
-        "find addons -type f -not -path '*/__pycache__/*' -print0 | sort -z "
+        f"find {folders} -type f -not -path '*/__pycache__/*' -print0 | sort -z "
         "| xargs -0 sha256sum | sha256sum",
         shell=True,
         cwd=root,
