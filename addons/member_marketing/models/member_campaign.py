@@ -271,6 +271,10 @@ class MemberCampaign(models.Model):
                   JOIN generate_series(%(today)s::date, %(today)s::date + %(days)s,
                                        interval '1 day') d
                     ON to_char(d, 'MMDD') = to_char(p.birthday, 'MMDD')
+                       -- born on 29 February: greeted on the 28th in non-leap years
+                       OR (to_char(p.birthday, 'MMDD') = '0229'
+                           AND to_char(d, 'MMDD') = '0228'
+                           AND to_char(d + interval '1 day', 'MMDD') = '0301')
                  WHERE p.birthday IS NOT NULL
                 """,
                 today=today,
@@ -349,7 +353,8 @@ class MemberCampaign(models.Model):
     def _enqueue(self, now=None):
         """Queue one send per (campaign, member, occurrence); returns the number of new rows."""
         now = now or fields.Datetime.now()
-        today = fields.Date.context_today(self, now)
+        local = self.with_context(tz=self.env["member.segment.engine"]._get_timezone())
+        today = fields.Date.context_today(local, now)
         self.env.flush_all()
         total = 0
         for campaign in self.filtered(lambda c: c.state == "running"):
@@ -397,7 +402,7 @@ class MemberCampaign(models.Model):
 
     def _get_timezone(self):
         self.ensure_one()
-        return self.company_id.partner_id.tz or self.env.user.tz or "UTC"
+        return self.env["member.segment.engine"]._get_timezone(self.company_id)
 
     def _is_quiet(self, now):
         """True when ``now`` falls in the quiet hours of the campaign's company time zone."""

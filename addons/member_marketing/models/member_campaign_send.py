@@ -7,7 +7,7 @@ from psycopg2 import errors as pg_errors
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .member_segment_engine import PURCHASE_STATES
+from .member_segment_engine import PURCHASE_FILTER
 
 _logger = logging.getLogger(__name__)
 
@@ -18,6 +18,9 @@ SKIP_REASONS = [
     ("blacklisted", "Blacklisted"),
     ("frequency_cap", "Frequency Cap"),
 ]
+# one row per member ever sent to: the workers write it before counting the member's recent
+# sends, so that two workers sending to the same member serialize (see _lock_partners)
+PARTNER_MARK_TABLE = "member_campaign_send_partner_mark"
 
 
 class MemberCampaignSend(models.Model):
@@ -76,6 +79,17 @@ class MemberCampaignSend(models.Model):
         ),
     ]
 
+    def init(self):
+        self.env.cr.execute(
+            SQL(
+                """CREATE TABLE IF NOT EXISTS %s (
+                       partner_id integer PRIMARY KEY REFERENCES res_partner ON DELETE CASCADE,
+                       last_claim timestamp NOT NULL)""",
+                SQL.identifier(PARTNER_MARK_TABLE),
+            )
+        )
+        return super().init()
+
     # ------------------------------------------------------------------ queue processing
     @api.model
     def _cron_process_queue(self, batch_size=500, max_batches=50):
@@ -128,7 +142,15 @@ class MemberCampaignSend(models.Model):
                 continue
             if not batch:
                 break
-            batch._process_batch(now)
+            try:
+                batch._process_batch(now)
+            except pg_errors.SerializationFailure:
+                if not commit:
+                    raise
+                # another worker sent to one of these members since our snapshot: start over
+                # with a fresh snapshot, which sees its sends (frequency cap)
+                self.env.cr.rollback()
+                continue
             processed += len(batch)
             batches += 1
             if commit:
@@ -143,6 +165,8 @@ class MemberCampaignSend(models.Model):
         cap_count = self.env["member.segment.engine"]._get_param("frequency_cap_count", 2)
         cap_days = self.env["member.segment.engine"]._get_param("frequency_cap_days", 7)
         self.env.flush_all()
+        if cap_count:
+            self._lock_partners(now)
         self.env.cr.execute(
             SQL(
                 """
@@ -181,6 +205,28 @@ class MemberCampaignSend(models.Model):
             if not reason and group_type == "treatment":
                 sent_so_far[partner_id] = count + 1
         return reasons
+
+    def _lock_partners(self, now):
+        """Serialize the workers per member before the frequency cap is counted.
+
+        Each worker upserts the members' mark rows (in partner order: no deadlock). A second
+        worker on the same member waits for the first one's commit, then fails to serialize
+        (REPEATABLE READ): its batch is retried with a snapshot that sees the first one's sends.
+        """
+        self.env.cr.execute(
+            SQL(
+                """
+            INSERT INTO %(table)s (partner_id, last_claim)
+            SELECT DISTINCT partner_id, %(now)s::timestamp
+              FROM member_campaign_send WHERE id IN %(ids)s AND group_type = 'treatment'
+             ORDER BY partner_id
+            ON CONFLICT (partner_id) DO UPDATE SET last_claim = EXCLUDED.last_claim
+            """,
+                table=SQL.identifier(PARTNER_MARK_TABLE),
+                now=now,
+                ids=tuple(self.ids),
+            )
+        )
 
     def _process_batch(self, now):
         reasons = self._get_ineligibility(now)
@@ -337,7 +383,7 @@ class MemberCampaignSend(models.Model):
                   JOIN member_campaign c ON c.id = s.campaign_id
                   LEFT JOIN pos_order o
                          ON o.partner_id = s.partner_id
-                        AND o.state IN %(states)s
+                        AND %(purchase)s
                         AND o.date_order > s.date_processed
                         AND o.date_order <= s.date_processed + c.conversion_days * interval '1 day'
                  WHERE s.state IN ('sent', 'held') AND %(recent)s
@@ -345,7 +391,7 @@ class MemberCampaignSend(models.Model):
               ) agg
              WHERE upd.id = agg.id
             """,
-                states=PURCHASE_STATES,
+                purchase=PURCHASE_FILTER,
                 recent=recent if recent_only else SQL("TRUE"),
             )
         )

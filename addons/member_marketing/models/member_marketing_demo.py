@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .member_segment_engine import PURCHASE_STATES
+from .member_segment_engine import PURCHASE_FILTER
 
 _logger = logging.getLogger(__name__)
 
@@ -115,7 +115,7 @@ class MemberMarketingDemo(models.AbstractModel):
             _logger.info("member_marketing demo: no point of sale, no purchase history")
             return False
         rng = random.Random(seed)
-        today = fields.Date.context_today(self)
+        today = self.env["member.segment.engine"]._get_refresh_date()
         partners = self._demo_members(members, rng)
         sessions = self._demo_sessions(configs, today)
         orders = []  # (partner, config, datetime, amount)
@@ -130,7 +130,7 @@ class MemberMarketingDemo(models.AbstractModel):
         self._demo_insert_orders(orders, sessions, today, rng)
         self._insert_order_details(DEMO_PREFIX)
         self.env["pos.order"].invalidate_model()
-        self.env["member.segment.engine"].refresh()
+        self.env["member.segment.engine"]._refresh()
         self._demo_insert_sends(campaigns, today)
         self.env["member.campaign.send"]._measure(recent_only=False)
         _logger.info("member_marketing demo: %s members, %s orders", len(partners), len(orders))
@@ -316,7 +316,7 @@ class MemberMarketingDemo(models.AbstractModel):
         handful of set-based statements (``generate_series``). Orders only: no lines or
         payments, the segment refresh reads ``pos_order`` alone."""
         cr = self.env.cr
-        today = fields.Date.context_today(self)
+        today = self.env["member.segment.engine"]._get_refresh_date()
         config = self.env["pos.config"].sudo().search([], limit=1)
         if not config:
             config = self._bench_config()
@@ -408,12 +408,12 @@ class MemberMarketingDemo(models.AbstractModel):
             SELECT COUNT(*) FROM (
                 SELECT partner_id, MAX(date_order), MIN(date_order), COUNT(*),
                        SUM(amount_total)
-                  FROM pos_order
-                 WHERE partner_id IS NOT NULL AND state IN %s
+                  FROM pos_order o
+                 WHERE %s
                  GROUP BY partner_id
             ) t
             """,
-                PURCHASE_STATES,
+                PURCHASE_FILTER,
             )
         )
         return self.env.cr.fetchone()[0]

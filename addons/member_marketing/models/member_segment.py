@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 TICKET_OPERATORS = [("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")]
 TICKET_SQL = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<"}
@@ -93,5 +93,8 @@ class MemberSegment(models.Model):
         }
 
     def action_refresh(self):
-        self.env["member.segment.engine"].refresh()
+        # the refresh writes profiles and history in raw SQL: marketing administrators only
+        if not self.env.user.has_group("member_marketing.group_member_marketing_manager"):
+            raise AccessError(self.env._("Only marketing administrators can refresh the segments."))
+        self.env["member.segment.engine"]._refresh()
         return True

@@ -1,6 +1,9 @@
 import logging
+from datetime import datetime
 
-from odoo import api, fields, models
+import pytz
+
+from odoo import api, models
 from odoo.tools import SQL
 
 from .member_segment import TICKET_SQL
@@ -9,8 +12,15 @@ _logger = logging.getLogger(__name__)
 
 # POS order states that count as a purchase
 PURCHASE_STATES = ("paid", "done", "invoiced")
+# a refund (negative total) is no purchase: it counts neither as an order nor as a conversion
+# (same predicate as the partial index on pos_order, so that the index stays usable)
+PURCHASE_FILTER = SQL(
+    "o.partner_id IS NOT NULL AND o.state IN %s AND o.amount_total >= 0", PURCHASE_STATES
+)
 # pg advisory lock key: one segment refresh at a time across workers and servers
 REFRESH_LOCK_KEY = 7_000_742
+# time zone of purchase days and quiet hours when the company has none
+DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 
 class MemberSegmentEngine(models.AbstractModel):
@@ -32,21 +42,53 @@ class MemberSegmentEngine(models.AbstractModel):
             return default
 
     @api.model
+    def _get_timezone(self, company=None):
+        """The chain's local time zone: the company's, else the configured default (never the
+        current user's: the cron runs as a technical user)."""
+        company = company or self.env.company
+        self.env["res.partner"].flush_model(["tz"])
+        # plain SQL: also runs from pos.order's init(), before res_partner has this module's
+        # columns (an ORM read of the partner would select them)
+        self.env.cr.execute(
+            SQL(
+                "SELECT p.tz FROM res_company c JOIN res_partner p ON p.id = c.partner_id"
+                " WHERE c.id = %s",
+                company.id,
+            )
+        )
+        row = self.env.cr.fetchone()
+        for name in (row and row[0], self._get_param("timezone", DEFAULT_TIMEZONE)):
+            if name in pytz.all_timezones_set:
+                return name
+        return DEFAULT_TIMEZONE
+
+    @api.model
+    def _get_local_day(self, column, timezone=None):
+        """SQL of the local day of a UTC timestamp column (same expression as the index)."""
+        return SQL(
+            "((%s AT TIME ZONE 'UTC') AT TIME ZONE %s)::date",
+            column,
+            timezone or self._get_timezone(),
+        )
+
+    @api.model
     def _get_refresh_date(self):
-        return fields.Date.context_today(self)
+        return datetime.now(pytz.timezone(self._get_timezone())).date()
 
     @api.model
     def _get_purchase_source(self, today):
         """SQL returning one row per purchase: partner_id, day, amount (hook for bridges)."""
         return SQL(
             """
-            SELECT o.partner_id, o.date_order::date AS day, o.amount_total AS amount
+            SELECT o.partner_id, %(day)s AS day, o.amount_total AS amount
               FROM pos_order o
-             WHERE o.partner_id IS NOT NULL
-               AND o.state IN %(states)s
-               AND o.date_order < %(today)s::date + 1
+             WHERE %(purchase)s
+               AND o.date_order < ((%(today)s::date + 1)::timestamp AT TIME ZONE %(tz)s)
+                                  AT TIME ZONE 'UTC'
             """,
-            states=PURCHASE_STATES,
+            day=self._get_local_day(SQL("o.date_order")),
+            tz=self._get_timezone(),
+            purchase=PURCHASE_FILTER,
             today=today,
         )
 
@@ -80,7 +122,7 @@ class MemberSegmentEngine(models.AbstractModel):
         return SQL(" AND ").join(conds) if conds else SQL("TRUE")
 
     @api.model
-    def refresh(self, today=None):
+    def _refresh(self, today=None):
         """Recompute every member's lifecycle and RFM segment and churn risk.
 
         Writes ``member_marketing_profile`` (current state), one ``member_segment_history`` row
@@ -340,4 +382,4 @@ class MemberSegmentEngine(models.AbstractModel):
 
     @api.model
     def _cron_refresh(self):
-        self.refresh()
+        self._refresh()

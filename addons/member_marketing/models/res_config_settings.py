@@ -1,5 +1,9 @@
 from odoo import fields, models
 
+from odoo.addons.base.models.res_partner import _tz_get
+
+from ..models.member_segment_engine import DEFAULT_TIMEZONE
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -39,6 +43,13 @@ class ResConfigSettings(models.TransientModel):
         string="Quiet Hours Until",
         config_parameter="member_marketing.quiet_hour_end",
         default=9.0,
+    )
+    member_marketing_timezone = fields.Selection(
+        _tz_get,
+        string="Default Time Zone",
+        config_parameter="member_marketing.timezone",
+        default=DEFAULT_TIMEZONE,
+        help="Time zone of quiet hours and purchase days when the company has none.",
     )
     member_marketing_sms_gateway_url = fields.Char(
         string="SMS Gateway URL",

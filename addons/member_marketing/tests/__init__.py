@@ -6,6 +6,7 @@ from . import (
     test_lifecycle,
     test_notice,
     test_rfm,
+    test_security,
     test_send_concurrency,
     test_sms_gateway,
     test_uplift,

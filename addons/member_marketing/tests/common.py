@@ -50,7 +50,7 @@ class MemberMarketingCase(TransactionCase):
         return partner
 
     def _refresh(self, today=None):
-        return self.engine.refresh(today=today or self.today)
+        return self.engine._refresh(today=today or self.today)
 
     def _lifecycle(self, code):
         return self.env.ref(f"member_marketing.segment_lifecycle_{code}")

@@ -276,3 +276,27 @@ class TestCampaign(SMSCase, MemberMarketingCase):
         with self.assertRaises(UserError):
             campaign.action_start()
         self.assertEqual(campaign.state, "draft")
+
+    def test_leap_day_birthday_in_non_leap_year(self):
+        """Born on 29 February: greeted on 28 February in 2027, on the 29th in 2028."""
+        leap = self._member("Born on 29 February", birthday="2000-02-29")
+        campaign = self._campaign(trigger_type="birthday", trigger_days=0)
+        campaign._enqueue(now=datetime(2027, 2, 28, 4, 0))
+        self.assertEqual(campaign.send_ids.partner_id, leap)
+        self.assertEqual(campaign.send_ids.occurrence, "birthday-2027")
+        self.assertEqual(campaign._enqueue(now=datetime(2028, 2, 28, 4, 0)), 0)
+        self.assertEqual(campaign._enqueue(now=datetime(2028, 2, 29, 4, 0)), 1)
+
+    def test_quiet_hours_default_to_china_time_not_the_users(self):
+        """Company without a time zone, cron user in UTC: 14:00 UTC is 22:00 in Beijing."""
+        self.env.company.partner_id.tz = False
+        self.env.user.tz = "UTC"
+        member = self._contact("Night owl")
+        self._refresh()
+        campaign = self._campaign()
+        self.assertEqual(self._run(campaign, now=datetime(2026, 6, 15, 14, 0)), 0)
+        self.assertFalse(self._sms_of(member))
+        self.env["ir.config_parameter"].set_param("member_marketing.timezone", "UTC")
+        self.assertEqual(
+            self.env["member.campaign.send"]._process_queue(now=datetime(2026, 6, 15, 14, 0)), 1
+        )

@@ -64,4 +64,4 @@ class TestDemoGenerator(TransactionCase):
             "UPDATE pos_order SET state = 'cancel' WHERE name NOT LIKE %s", [BENCH_PREFIX + "%"]
         )
         self.assertEqual(Demo._bench_baseline(), members)
-        self.assertEqual(self.env["member.segment.engine"].refresh(), members)
+        self.assertEqual(self.env["member.segment.engine"]._refresh(), members)

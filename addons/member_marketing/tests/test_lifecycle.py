@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo.tests import tagged
 
 from .common import MemberMarketingCase, insert_orders
@@ -98,3 +100,25 @@ class TestLifecycleSegments(MemberMarketingCase):
         )
         self._refresh()
         self.assertFalse(self._profile(member))
+
+    def test_refund_is_no_purchase(self):
+        """A member who bought once and returned the item has one purchase, not two."""
+        returned = self._member("bought and returned", [(20, 150.0), (18, -150.0)])
+        self._refresh()
+        profile = self._profile(returned)
+        self.assertEqual(profile.order_count, 1)
+        self.assertEqual(profile.last_order_date, self.today - timedelta(days=20))
+
+    def test_purchase_day_is_the_local_day(self):
+        """20:00 UTC on the 14th is 04:00 on the 15th in Beijing: a purchase of the 15th."""
+        self.env.company.partner_id.tz = "Asia/Shanghai"
+        early = self._member("bought at 04:00 Beijing time")
+        insert_orders(self.env, early, [(0, 80.0)], self.today)
+        self.env.cr.execute(
+            "UPDATE pos_order SET date_order = %s WHERE partner_id = %s",
+            ["2026-06-14 20:00:00", early.id],
+        )
+        self._refresh()
+        profile = self._profile(early)
+        self.assertEqual(profile.last_order_date, self.today)
+        self.assertEqual(profile.recency_days, 0)

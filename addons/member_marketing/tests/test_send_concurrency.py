@@ -1,7 +1,7 @@
 import threading
 from unittest.mock import patch
 
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, api, fields
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL
 
@@ -158,3 +158,66 @@ class TestSendConcurrency(TransactionCase):
         sms, states = self._committed_state()
         self.assertEqual(sms, dict.fromkeys(self.partner_ids, 1))
         self.assertEqual(states, {"sent": MEMBERS})
+
+    def test_frequency_cap_across_workers(self):
+        """Two workers on two campaigns reach the same member: the cap (1 a week) holds."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["ir.config_parameter"].set_param("member_marketing.frequency_cap_count", 1)
+            other = env["member.campaign"].browse(self.campaign_id).copy({"name": "Other"})
+            other.action_start()
+            member = self.partner_ids[0]
+            env["member.campaign.send"].create(
+                {
+                    "campaign_id": other.id,
+                    "partner_id": member,
+                    "occurrence": "broadcast",
+                    "group_type": "treatment",
+                    "channel": "sms",
+                    "access_token": "concurrencytestother",
+                }
+            )
+        self.addCleanup(self._drop_campaign, other.id)
+        original = MemberCampaignSend._claim_batch
+        claims = []
+
+        def claim_then_let_the_other_worker_run(sends, batch_size, quiet_campaign_ids):
+            batch = original(sends, batch_size, quiet_campaign_ids)
+            claims.append(batch.ids)
+            if len(claims) == 1:
+                # worker A holds the member's first send; worker B sends the other one and
+                # commits before worker A counts the member's recent sends
+                with self.registry.cursor() as cr_b:
+                    env_b = api.Environment(cr_b, SUPERUSER_ID, {})
+                    send_b = env_b["member.campaign.send"].search(
+                        [("partner_id", "=", member), ("id", "not in", batch.ids)]
+                    )
+                    send_b._process_batch(fields.Datetime.now())
+            return batch
+
+        with (
+            patch.object(
+                MemberCampaignSend,
+                "_claim_batch",
+                autospec=True,
+                side_effect=claim_then_let_the_other_worker_run,
+            ),
+            self.registry.cursor() as cr_a,
+        ):
+            env_a = api.Environment(cr_a, SUPERUSER_ID, {})
+            first = env_a["member.campaign.send"].search(
+                [("partner_id", "=", member), ("campaign_id", "=", self.campaign_id)]
+            )
+            env_a["member.campaign.send"]._process_queue(batch_size=1, commit=True)
+        sms, _states = self._committed_state()
+        self.assertEqual(sms[member], 1, "the member received one SMS this week, not two")
+        with self.registry.cursor() as cr:
+            cr.execute(SQL("SELECT skip_reason FROM member_campaign_send WHERE id = %s", first.id))
+            self.assertEqual(cr.fetchone()[0], "frequency_cap")
+
+    def _drop_campaign(self, campaign_id):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["sms.sms"].search([("partner_id", "in", self.partner_ids)]).unlink()
+            env["member.campaign"].browse(campaign_id).unlink()
+            env["ir.config_parameter"].set_param("member_marketing.frequency_cap_count", 2)

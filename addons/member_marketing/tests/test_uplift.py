@@ -80,3 +80,24 @@ class TestUplift(MemberMarketingCase):
         self.assertEqual(converted, on_edge)
         self.assertEqual(campaign.treatment_converted, 1)
         self.assertAlmostEqual(sum(campaign.send_ids.mapped("revenue")), 120.0)
+
+    def test_refund_is_no_conversion(self):
+        """Returning an earlier purchase after the send (a negative order) is no conversion."""
+        refunder = self._member("Returns a purchase after the send")
+        campaign = self.env["member.campaign"].create({"name": "Refund", "conversion_days": 14})
+        self.env["member.campaign.send"].create(
+            {
+                "campaign_id": campaign.id,
+                "partner_id": refunder.id,
+                "occurrence": "broadcast",
+                "group_type": "treatment",
+                "channel": "sms",
+                "state": "sent",
+                "date_processed": SENT_AT,
+            }
+        )
+        insert_orders(self.env, refunder, [(3, 120.0), (-2, -120.0)], self.today)
+        self.env["member.campaign.send"]._measure(now=SENT_AT + timedelta(days=15))
+        self.assertFalse(campaign.send_ids.converted)
+        self.assertEqual(campaign.treatment_converted, 0)
+        self.assertAlmostEqual(campaign.send_ids.revenue, 0.0)
