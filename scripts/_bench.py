@@ -229,7 +229,7 @@ def bench_loyalty(options):
                 "method": config.payment_method_ids.filtered(lambda m: m.is_cash_count)[:1]
                 or config.payment_method_ids[:1],
                 "products": env["product.product"].search(
-                    [("available_in_pos", "=", True), ("lst_price", ">", 0)], limit=30
+                    [("available_in_pos", "=", True), ("list_price", ">", 0)], limit=30
                 ),
             }
             partners = env["res.partner"].browse(member_ids[:50])
