@@ -3,7 +3,6 @@
 _bench.py ODOO_CONF [SECTION...]     _bench.py --list
 """
 
-import configparser
 import datetime
 import logging
 import os
@@ -15,7 +14,7 @@ import time
 import uuid
 from pathlib import Path
 
-import psycopg2
+from _conf import connect, read_options
 
 SECTIONS = {}
 CONF_PATH = None  # the effective Odoo configuration, set by main()
@@ -27,16 +26,6 @@ def section(name, doc):
         return func
 
     return register
-
-
-def connect(options, dbname="postgres"):
-    return psycopg2.connect(
-        host=options["db_host"],
-        port=options["db_port"],
-        user=options["db_user"],
-        password=options["db_password"],
-        dbname=dbname,
-    )
 
 
 def drop_db(options, name):
@@ -331,8 +320,7 @@ def main(argv):
         return 0
     global CONF_PATH
     CONF_PATH = argv[0]
-    conf = configparser.ConfigParser(interpolation=None)
-    conf.read(CONF_PATH)
+    options = read_options(CONF_PATH)
     wanted = argv[1:] or list(SECTIONS)
     unknown = [name for name in wanted if name not in SECTIONS]
     if unknown:
@@ -343,7 +331,7 @@ def main(argv):
         func, doc = SECTIONS[name]
         print(f"[{name}] {doc}")
         started = time.perf_counter()
-        func(conf["options"])
+        func(options)
         print(f"  ({time.perf_counter() - started:.1f} s)")
     return 0
 

@@ -9,11 +9,10 @@ automatically because all its dependencies are there. Prints one line; exits 1 o
 """
 
 import ast
-import configparser
 import sys
 from pathlib import Path
 
-import psycopg2
+from _conf import connect, read_options
 
 OURS = {"member_loyalty", "store_chain", "pos_hardware", "member_marketing"}
 
@@ -56,22 +55,14 @@ def expected_modules(wanted, known):
 
 
 def installed_modules(options, database):
-    cnx = psycopg2.connect(
-        host=options["db_host"],
-        port=options["db_port"],
-        user=options["db_user"],
-        password=options["db_password"],
-        dbname=database,
-    )
+    cnx = connect(options, database)
     with cnx, cnx.cursor() as cr:
         cr.execute("SELECT name FROM ir_module_module WHERE state = 'installed'")
         return {row[0] for row in cr.fetchall()}
 
 
 def main(conf_path, template, database, addons):
-    conf = configparser.ConfigParser(interpolation=None)
-    conf.read(conf_path)
-    options = conf["options"]
+    options = read_options(conf_path)
     wanted = set(addons.split(","))
     known = manifests(options["addons_path"])
     base = installed_modules(options, template)

@@ -3,25 +3,15 @@
 Demo users created by our addons have their login as password (documented in the README).
 """
 
-import configparser
 import sys
 
-import psycopg2
+from _conf import connect, read_options
 
 OURS = ("member_loyalty", "store_chain", "pos_hardware", "member_marketing")
 
 
 def main(conf_path, database):
-    conf = configparser.ConfigParser(interpolation=None)
-    conf.read(conf_path)
-    o = conf["options"]
-    cnx = psycopg2.connect(
-        host=o["db_host"],
-        port=o["db_port"],
-        user=o["db_user"],
-        password=o["db_password"],
-        dbname=database,
-    )
+    cnx = connect(read_options(conf_path), database)
     with cnx, cnx.cursor() as cr:
         cr.execute(
             """SELECT u.login, p.name FROM ir_model_data d
