@@ -92,6 +92,13 @@ class ChainCommon(TransactionCase):
             name="Store A cashier",
         )
         cls.user_a.chain_store_ids = cls.store_a
+        cls.manager_a = new_test_user(
+            cls.env,
+            login="t_store_a_boss",
+            groups="base.group_user,store_chain.group_chain_store_manager",
+            name="Store A manager",
+        )
+        cls.store_a.manager_ids = cls.manager_a
         cls.manager_east = new_test_user(
             cls.env,
             login="t_region_east",

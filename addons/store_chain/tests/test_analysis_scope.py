@@ -1,4 +1,4 @@
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import ChainCommon
 
@@ -38,13 +38,7 @@ class TestAnalysisScope(ChainCommon):
         self.assertEqual({row["order_id"][0] for row in rows}, {order_a.id, order_b.id})
 
     def test_store_manager_sees_own_stock_moves(self):
-        manager = new_test_user(
-            self.env,
-            login="t_store_a_stock",
-            groups="base.group_user,store_chain.group_chain_store_manager",
-            name="A stock manager",
-        )
-        self.store_a.manager_ids = manager
+        manager = self.manager_a
         moves_a = self._moves(self.wh_a, True) | self._moves(self.wh_a, False)
         moves_b = self._moves(self.wh_b, True) | self._moves(self.wh_b, False)
         moves = moves_a | moves_b

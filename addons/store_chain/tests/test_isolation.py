@@ -82,13 +82,7 @@ class TestIsolation(ChainCommon):
                 "location_dest_id": self.wh_b.lot_stock_id.id,
             }
         )
-        user = new_test_user(
-            self.env,
-            login="t_store_a_mgr",
-            groups="base.group_user,store_chain.group_chain_store_manager",
-            name="A manager",
-        )
-        self.store_a.manager_ids = user
+        user = self.manager_a
         self.assertEqual(
             self._visible(user, "stock.picking", picking_a | picking_b), {picking_a.id}
         )

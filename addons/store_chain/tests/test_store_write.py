@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import ChainCommon
 
@@ -7,17 +7,6 @@ from .common import ChainCommon
 @tagged("post_install", "-at_install")
 class TestStoreWrite(ChainCommon):
     """Store managers may not move their store's scope (warehouse, users, company...)."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.manager_a = new_test_user(
-            cls.env,
-            login="t_store_a_boss",
-            groups="base.group_user,store_chain.group_chain_store_manager",
-            name="A boss",
-        )
-        cls.store_a.manager_ids = cls.manager_a
 
     def test_manager_cannot_point_store_to_other_warehouse(self):
         store = self.store_a.with_user(self.manager_a)
