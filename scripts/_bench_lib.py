@@ -1,0 +1,123 @@
+"""What the benchmark sections share: registration, scratch and Odoo databases, POS payloads."""
+
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from _conf import connect
+
+SECTIONS = {}
+CONF_PATH = None  # the effective Odoo configuration, set by main()
+
+
+def section(name, doc):
+    def register(func):
+        SECTIONS[name] = (func, doc)
+        return func
+
+    return register
+
+
+def drop_db(options, name):
+    cnx = connect(options)
+    cnx.autocommit = True
+    with cnx.cursor() as cr:
+        cr.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    cnx.close()
+
+
+def scratch_db(options, name):
+    drop_db(options, name)
+    cnx = connect(options)
+    cnx.autocommit = True
+    with cnx.cursor() as cr:
+        cr.execute(f'CREATE DATABASE "{name}"')
+    cnx.close()
+    return name
+
+
+def odoo_db(options, name, modules, demo=False):
+    """A database with `modules` (our addons) installed, with or without demo data, built once
+    and reused while their code is unchanged; returns an Odoo registry for it."""
+    root = Path(__file__).resolve().parent.parent
+    folders = " ".join(f"addons/{module}" for module in modules)
+    code = subprocess.run(
+        f"find {folders} -type f -not -path '*/__pycache__/*' -print0 | sort -z "
+        "| xargs -0 sha256sum | sha256sum",
+        shell=True,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()[0]
+    stamp = root / ".cache" / f"{name}.addons"
+    exists = connect(options)
+    with exists.cursor() as cr:
+        cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        found = cr.fetchone()
+    exists.close()
+    if not found or not stamp.exists() or stamp.read_text() != code:
+        drop_db(options, name)
+        print(f"  (building {name} with {','.join(modules)}: a few minutes, once)", flush=True)
+        odoo_bin = (root / ".cache" / "odoo-src").read_text().strip() + "/odoo-bin"
+        subprocess.run(
+            [
+                sys.executable,
+                odoo_bin,
+                "-c",
+                CONF_PATH,
+                "-d",
+                name,
+                "-i",
+                ",".join(modules),
+                "--stop-after-init",
+                "--log-level=warn",
+                *([] if demo else ["--without-demo=all"]),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        stamp.write_text(code)
+    import odoo  # only the sections that use a database need Odoo
+
+    odoo.tools.config.parse_config(["-c", CONF_PATH, "--log-level=warn"])
+    return odoo.modules.registry.Registry(name)
+
+
+def _pos_order(env, pos, partner, rng):
+    """What a till sends to pos.order.sync_from_ui for a paid cash order of 1-4 lines."""
+    order_uuid = str(uuid.UUID(int=rng.getrandbits(128)))
+    lines, total = [], 0.0
+    for product in rng.sample(pos["products"], k=rng.randint(1, 4)):
+        qty = rng.randint(1, 3)
+        amount = product.lst_price * qty
+        total += amount
+        lines.append((0, 0, {
+            "product_id": product.id, "qty": qty, "price_unit": product.lst_price,
+            "price_subtotal": amount, "price_subtotal_incl": amount, "discount": 0,
+            "tax_ids": [(6, 0, [])], "pack_lot_ids": [], "uuid": str(uuid.uuid4()),
+        }))  # fmt: skip
+    now = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())
+    return {
+        "amount_paid": total, "amount_return": 0, "amount_tax": 0, "amount_total": total,
+        "date_order": now, "fiscal_position_id": False,
+        "pricelist_id": pos["config"].pricelist_id.id, "name": f"Order {order_uuid}",
+        "last_order_preparation_change": "{}", "lines": lines,
+        "partner_id": partner.id if partner else False, "session_id": pos["session"].id,
+        "sequence_number": 1, "uuid": order_uuid, "user_id": env.uid, "to_invoice": False,
+        "payment_ids": [(0, 0, {
+            "amount": total, "name": now, "payment_method_id": pos["method"].id,
+            "uuid": str(uuid.uuid4()),
+        })],
+    }  # fmt: skip
+
+
+def _threads(count, target):
+    threads = [threading.Thread(target=target, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()

@@ -1,0 +1,95 @@
+"""Benchmark section: member_loyalty engine."""
+
+import logging
+import random
+import time
+
+from _bench_lib import _pos_order, _threads, odoo_db, section
+
+
+@section("loyalty", "member_loyalty: order sync with/without a member, stored-value debits/s")
+def bench_loyalty(options):
+    from odoo import SUPERUSER_ID, api
+    from odoo.service.model import retrying
+
+    registry = odoo_db(options, "chain_bench_loyalty", ["member_loyalty"], demo=True)
+    # serialization failures are expected under contention (Odoo retries them): not errors here
+    logging.getLogger("odoo.sql_db").setLevel(logging.CRITICAL)
+    rng = random.Random(7)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        config = env.ref("point_of_sale.pos_config_main")
+        if not config.current_session_id:
+            config.with_user(env.ref("base.user_admin")).open_ui()
+        members = env["res.partner"].search([("member_number", "!=", False)], limit=1000)
+        missing = 1000 - len(members)
+        if missing:
+            new = env["res.partner"].create(
+                [{"name": f"Bench {n}", "phone": f"+86138{n:08d}"} for n in range(missing)]
+            )
+            new._member_enrol()
+            members |= new
+        for member in members:
+            member.member_topup(1_000_000.0, f"bench:fund:{member.id}")
+        member_ids = members.ids
+        cr.commit()
+
+    def sync_rate(with_member, count=150):
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            config = env.ref("point_of_sale.pos_config_main")
+            pos = {
+                "config": config,
+                "session": config.current_session_id,
+                "method": config.payment_method_ids.filtered(lambda m: m.is_cash_count)[:1]
+                or config.payment_method_ids[:1],
+                "products": env["product.product"].search(
+                    [("available_in_pos", "=", True), ("list_price", ">", 0)], limit=30
+                ),
+            }
+            partners = env["res.partner"].browse(member_ids[:50])
+            payloads = [
+                _pos_order(env, pos, rng.choice(partners) if with_member else None, rng)
+                for _n in range(count)
+            ]
+            started = time.perf_counter()
+            for payload in payloads:
+                env["pos.order"].sync_from_ui([payload])
+                cr.commit()
+            return count / (time.perf_counter() - started)
+
+    sync_rate(False, 20)  # warm caches
+    plain, member = sync_rate(False), sync_rate(True)
+    print(f"  order sync without member: {plain:7.1f} orders/s")
+    print(f"  order sync with member:    {member:7.1f} orders/s (earning, tier check)")
+    print(f"  cost of a member order:    {plain / member:7.2f}x a plain order (goal <= 1.2x)")
+
+    def debit_rate(clients, wallets, seconds=4.0):
+        done, refused = [0] * clients, [0] * clients
+        stop = time.perf_counter() + seconds
+
+        def worker(n):
+            i = 0
+            while time.perf_counter() < stop:
+                partner_id = member_ids[(n * 7919 + i) % wallets]
+                key = f"bench:{clients}:{wallets}:{n}:{i}:{time.time_ns()}"
+                with registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    partner = env["res.partner"].browse(partner_id)
+                    try:
+                        retrying(lambda p=partner, k=key: p.member_wallet_spend(0.01, k), env)
+                        done[n] += 1
+                    except Exception:  # a debit given up after Odoo's retries
+                        cr.rollback()
+                        refused[n] += 1
+                i += 1
+
+        _threads(clients, worker)
+        return sum(done) / seconds, sum(refused)
+
+    for clients, wallets in ((1, 1), (8, 1), (8, 1000)):
+        rate, refused = debit_rate(clients, wallets)
+        note = f", {refused} given up after retries" if refused else ""
+        print(f"  stored-value debits, {clients} client(s) on {wallets} member(s): "
+              f"{rate:7.0f}/s{note}")  # fmt: skip
+    print("  (compare with section pg: the bare PostgreSQL lock + insert + update)")
