@@ -3,9 +3,11 @@
     _check_install.py ODOO_CONF TEMPLATE DATABASE ADDON[,ADDON...]
 
 DATABASE is a copy of TEMPLATE (the base every addon needs) on which the addons were installed.
-The named addons must be installed, none of our other addons may be, and every module the install
-added must be one the addons declare (directly or through their dependencies) or one Odoo installs
-automatically because all its dependencies are there. Prints one line; exits 1 on a problem.
+The named addons must be installed, none of our other addons may be (except those a named
+bridge joins), and every module the install added must be one the addons declare (directly or
+through their dependencies) or one Odoo installs automatically because all its dependencies are
+there; and every bridge of ours whose addons are all installed must be installed too. Prints
+one line; exits 1 on a problem.
 """
 
 import ast
@@ -14,6 +16,7 @@ from pathlib import Path
 
 from _conf import connect, read_options
 
+ROOT = Path(__file__).resolve().parent.parent
 OURS = {"member_loyalty", "store_chain", "pos_hardware", "member_marketing"}
 
 
@@ -71,8 +74,14 @@ def main(conf_path, template, database, addons):
     problems = []
     if missing := wanted - installed:
         problems.append(f"not installed: {', '.join(sorted(missing))}")
-    if others := (installed & OURS) - wanted:
+    # a bridge (any other addon folder) brings the addons it joins; the four bring none of ours
+    bridges = {name for name in wanted if name not in OURS}
+    if others := (installed & OURS) - wanted - expected_modules(bridges, known):
         problems.append(f"pulled in our other addons: {', '.join(sorted(others))}")
+    # our bridges must follow the addons they join (auto_install), or their features go missing
+    ours = {path.parent.name for path in ROOT.glob("addons/*/__manifest__.py")}
+    if absent := (expected & ours) - installed:
+        problems.append(f"bridges not installed automatically: {', '.join(sorted(absent))}")
     if extra := installed - expected:
         problems.append(f"modules outside the declared dependencies: {', '.join(sorted(extra))}")
     if problems:

@@ -8,6 +8,14 @@ CACHE="$ROOT/.cache"
 CONF="$CACHE/odoo.conf"          # effective configuration written by scripts/setup
 PY="$VENV/bin/python"
 ADDONS=(member_loyalty store_chain pos_hardware member_marketing)
+# Bridges: the other folders of addons/, small auto_install modules that join two of the four
+# (e.g. store_chain_member_loyalty); installing the addons they join installs them.
+BRIDGES=()
+for _dir in "$ROOT"/addons/*/; do
+    _name=$(basename "$_dir")
+    [[ " ${ADDONS[*]} " == *" $_name "* ]] || BRIDGES+=("$_name")
+done
+unset _dir _name
 
 say() { printf '==> %s\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

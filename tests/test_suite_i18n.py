@@ -12,7 +12,7 @@ import polib
 from odoo.tests import TransactionCase, tagged
 from odoo.tools.translate import trans_export
 
-from .common import ADDONS, addon_path
+from .common import ADDONS, BRIDGES, addon_path
 
 
 @tagged("post_install", "-at_install")
@@ -23,7 +23,7 @@ class TestTranslations(TransactionCase):
         return {entry.msgid for entry in polib.pofile(buffer.getvalue().decode())}
 
     def test_pot_matches_the_code(self):
-        for addon in ADDONS:
+        for addon in ADDONS + BRIDGES:
             with self.subTest(addon=addon):
                 pot = addon_path(addon) / "i18n" / f"{addon}.pot"
                 self.assertTrue(pot.is_file(), f"{addon} has no i18n/{addon}.pot")
@@ -39,7 +39,7 @@ class TestTranslations(TransactionCase):
                 )
 
     def test_zh_cn_translates_everything(self):
-        for addon in ADDONS:
+        for addon in ADDONS + BRIDGES:
             with self.subTest(addon=addon):
                 folder = addon_path(addon) / "i18n"
                 pot = polib.pofile(str(folder / f"{addon}.pot"))
@@ -74,7 +74,7 @@ class TestTranslations(TransactionCase):
 
 
 def test_every_addon_has_its_files():
-    for addon in ADDONS:
+    for addon in ADDONS + BRIDGES:
         folder = addon_path(addon)
         for name in ("README.md", "__manifest__.py", f"i18n/{addon}.pot", "i18n/zh_CN.po"):
             assert (folder / name).is_file(), f"{addon} lacks {name}"
