@@ -1,4 +1,5 @@
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 import requests
@@ -11,6 +12,7 @@ DEFAULT_PORT = 8069  # the proxy's default port, what POS assumes
 PROXY_IP_SIZE = 45  # pos.config.proxy_ip is a Char(size=45)
 STATUS_KEYS = (("printers", "printer"), ("scanners", "scanner"))
 SINGLE_KEYS = ("scale", "display")
+MAX_PARALLEL_CALLS = 32  # proxies asked at once by a status refresh
 
 
 class PosHardwareProxy(models.Model):
@@ -80,35 +82,63 @@ class PosHardwareProxy(models.Model):
         token = self.sudo().token
         return f"{self._get_base_url()}/t/{token}" if token else self._get_base_url()
 
-    def _call(self, route, params=None):
-        """JSON-RPC call to the proxy; returns the result or raises UserError."""
+    def _request_args(self, route, params=None):
+        """Everything one JSON-RPC call needs, read from the record (so the call itself can run
+        outside the ORM, e.g. in a thread)."""
         self.ensure_one()
-        headers = {}
         token = self.sudo().token
-        if token:
-            headers["X-HW-Proxy-Token"] = token
-        payload = {"jsonrpc": "2.0", "method": "call", "id": 1, "params": params or {}}
+        return {
+            "url": f"{self._get_base_url()}/hw_proxy/{route}",
+            "json": {"jsonrpc": "2.0", "method": "call", "id": 1, "params": params or {}},
+            "headers": {"X-HW-Proxy-Token": token} if token else {},
+            "timeout": self.timeout or 3.0,
+        }
+
+    @staticmethod
+    def _post(args):
+        """The reply of one call, or the exception it raised. No ORM access."""
         try:
-            response = requests.post(
-                f"{self._get_base_url()}/hw_proxy/{route}",
-                json=payload,
-                headers=headers,
-                timeout=self.timeout or 3.0,
-            )
-            reply = response.json()
+            return requests.post(**args).json()
         except (requests.RequestException, ValueError) as exc:
+            return exc
+
+    def _reply_result(self, reply):
+        """The result of a reply from _post, or a UserError saying what went wrong."""
+        self.ensure_one()
+        if isinstance(reply, Exception):
             raise UserError(
-                self.env._("Proxy %(proxy)s did not answer: %(error)s", proxy=self.name, error=exc)
-            ) from exc
-        if "error" in reply:
+                self.env._(
+                    "Proxy %(proxy)s did not answer: %(error)s", proxy=self.name, error=reply
+                )
+            )
+        if not isinstance(reply, dict) or "error" in reply:
+            error = reply.get("error", {}) if isinstance(reply, dict) else reply
             raise UserError(
                 self.env._(
                     "Proxy %(proxy)s refused the request: %(error)s",
                     proxy=self.name,
-                    error=reply["error"].get("message"),
+                    error=error.get("message") if isinstance(error, dict) else error,
                 )
             )
         return reply.get("result")
+
+    def _call(self, route, params=None):
+        """JSON-RPC call to the proxy; returns the result or raises UserError."""
+        return self._reply_result(self._post(self._request_args(route, params)))
+
+    def _call_many(self, route):
+        """{proxy: result or UserError}: the proxies are asked at the same time, so a run over
+        many stores takes about as long as the slowest proxy, not the sum of their timeouts."""
+        calls = [proxy._request_args(route) for proxy in self]
+        with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL_CALLS, len(calls) or 1)) as pool:
+            replies = list(pool.map(self._post, calls))
+        outcomes = {}
+        for proxy, reply in zip(self, replies, strict=True):
+            try:
+                outcomes[proxy] = proxy._reply_result(reply)
+            except UserError as exc:
+                outcomes[proxy] = exc
+        return outcomes
 
     def action_refresh_status(self):
         now = fields.Datetime.now()
@@ -117,11 +147,9 @@ class PosHardwareProxy(models.Model):
             for d in self.env["pos.hardware.device"].search([("proxy_id", "in", self.ids)])
         }
         create_vals = []
-        for proxy in self:
-            try:
-                status = proxy._call("status_json")
-            except UserError as exc:
-                proxy.write({"state": "offline", "last_check": now, "last_error": str(exc)})
+        for proxy, status in self._call_many("status_json").items():
+            if isinstance(status, UserError):
+                proxy.write({"state": "offline", "last_check": now, "last_error": str(status)})
                 proxy.device_ids.write({"status": "disconnected"})
                 continue
             proxy.write({"state": "online", "last_check": now, "last_seen": now, "last_error": ""})
@@ -161,8 +189,9 @@ class PosHardwareProxy(models.Model):
                 yield device_type, info
 
     @api.model
-    def _cron_refresh_status(self, limit=100):
-        # the stalest proxies first: a run is bounded by `limit` calls of `timeout` seconds
+    def _cron_refresh_status(self, limit=500):
+        # the stalest proxies first, asked in parallel: a run lasts about
+        # limit / MAX_PARALLEL_CALLS timeouts when every proxy is down
         self.search([], order="last_check asc nulls first, id", limit=limit).action_refresh_status()
 
     def _printer_action(self, data):

@@ -47,6 +47,27 @@ class TestHardwareProxy(TransactionCase):
         self.assertIn("did not answer", offline.last_error)
         self.assertEqual(self.proxy.state, "online")
 
+    def test_refresh_many_proxies_at_once(self):
+        """One refresh over several stores: each proxy gets its own state, a dead one does not
+        spoil the others, and the devices land on the right proxy."""
+        printer = EmulatedPrinter().start()
+        self.addCleanup(printer.stop)
+        second = Proxy("--printer", f"{printer.uri}?width=576")
+        self.addCleanup(second.stop)
+        proxies = self.proxy | self.env["pos.hardware.proxy"].create(
+            [
+                {"name": "Store 2", "url": second.url},
+                {"name": "Closed 1", "url": f"http://127.0.0.1:{free_port()}", "timeout": 1},
+                {"name": "Closed 2", "url": f"http://127.0.0.1:{free_port()}", "timeout": 1},
+            ]
+        )
+        proxies.action_refresh_status()
+        self.assertEqual(proxies.mapped("state"), ["online", "online", "offline", "offline"])
+        printers = [p.device_ids.filtered(lambda d: d.device_type == "printer") for p in proxies]
+        widths = [printer.width for printer in printers]
+        self.assertEqual(widths[:2], [384, 576])
+        self.assertFalse(proxies[2:].device_ids)
+
     def test_print_test_page_and_open_drawer(self):
         action = self.proxy.action_print_test_page()
         self.assertEqual(action["params"]["message"], "The test page was printed.")
