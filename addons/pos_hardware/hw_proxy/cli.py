@@ -5,6 +5,7 @@ import configparser
 import ipaddress
 import logging
 import signal
+import ssl
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8069
     token: str = ""
+    cert: str = ""
+    key: str = ""
     allow_origins: list = field(default_factory=list)
     printers: list = field(default_factory=list)
     scanners: list = field(default_factory=list)
@@ -57,6 +60,10 @@ def build_parser():
     add("--display", metavar="URI", help="pole display URI")
     add("--scale", metavar="URI", help="scale URI")
     add("--token", help="token required on every call but /hw_proxy/hello")
+    add(
+        "--cert", metavar="FILE", help="TLS certificate (PEM): serve https, as POS over https needs"
+    )
+    add("--key", metavar="FILE", help="private key (PEM) of --cert")
     add("--allow-origin", action="append", metavar="ORIGIN", help="allowed origin (repeatable)")
     add("--long-poll-timeout", type=float, help="scanner long poll seconds (default 55)")
     add("--print-wait", type=float, help="seconds a print call waits for its job (default 3)")
@@ -85,7 +92,7 @@ def load_settings(argv):
         section = config["proxy"] if config.has_section("proxy") else {}
         for key, value in section.items():
             _apply(settings, key, value)
-    for key in ("host", "port", "token", "display", "scale", "log_level"):
+    for key in ("host", "port", "token", "cert", "key", "display", "scale", "log_level"):
         if getattr(args, key) is not None:
             setattr(settings, key, getattr(args, key))
     for key in ("long_poll_timeout", "print_wait", "retry_interval", "status_interval"):
@@ -115,7 +122,24 @@ def load_settings(argv):
             f"refusing to listen on {settings.host or 'all addresses'} without a token: "
             "set token (or --token), or bind 127.0.0.1"
         )
+    tls_context(settings)  # refuse a bad certificate now, with one line
     return settings
+
+
+def tls_context(settings):
+    """The server TLS context for cert/key, or None for plain http; ValueError if unusable."""
+    if not settings.cert and not settings.key:
+        return None
+    if not (settings.cert and settings.key):
+        raise ValueError("TLS needs both cert and key (--cert FILE --key FILE)")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    try:
+        context.load_cert_chain(settings.cert, settings.key)
+    except (OSError, ssl.SSLError) as exc:
+        raise ValueError(
+            f"cannot use certificate {settings.cert} / key {settings.key}: {exc}"
+        ) from None
+    return context
 
 
 def _is_loopback(host):
@@ -135,7 +159,7 @@ def _apply(settings, key, value):
         settings.scanners = _split(value)
     elif key in ("allow_origin", "allow_origins"):
         settings.allow_origins = [o.rstrip("/") for o in _split(value)]
-    elif key in ("host", "token", "display", "scale", "log_level"):
+    elif key in ("host", "token", "cert", "key", "display", "scale", "log_level"):
         setattr(settings, key, value.strip())
     elif key == "port":
         settings.port = _number(int, key, value)
@@ -176,7 +200,13 @@ def main(argv=None):
         _logger.warning("no allowed origin configured: any web page may call this proxy")
     hardware = Hardware(settings)
     try:
-        server = make_server(settings.host, settings.port, ProxyApp(settings, hardware), True)
+        server = make_server(
+            settings.host,
+            settings.port,
+            ProxyApp(settings, hardware),
+            threaded=True,
+            ssl_context=tls_context(settings),
+        )
     except OSError as exc:
         sys.stderr.write(
             f"hw-proxy: error: cannot listen on {settings.host}:{settings.port}: {exc}\n"
@@ -186,7 +216,8 @@ def main(argv=None):
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGINT, _interrupt)
     hardware.start()
-    _logger.info("hw-proxy listening on http://%s:%s", settings.host, server.server_port)
+    scheme = "https" if settings.cert else "http"
+    _logger.info("hw-proxy listening on %s://%s:%s", scheme, settings.host, server.server_port)
     try:
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:

@@ -5,4 +5,5 @@ from . import (
     test_proxy_printing,
     test_proxy_protocol,
     test_proxy_scanner,
+    test_proxy_tls,
 )

@@ -9,6 +9,7 @@ import os
 import select
 import signal
 import socket
+import ssl
 import subprocess
 import tempfile
 import threading
@@ -162,9 +163,12 @@ class PtyDevice:
 class Proxy:
     """The real proxy process (scripts/hw-proxy) on a free loopback port."""
 
-    def __init__(self, *args, token=None):
+    def __init__(self, *args, token=None, cafile=None):
         self.port = free_port()
         self.token = token
+        # with --cert the proxy serves https; cafile is the certificate the client trusts
+        self.scheme = "https" if "--cert" in args else "http"
+        self.ssl_context = ssl.create_default_context(cafile=cafile) if cafile else None
         cmd = [str(HW_PROXY), "--host", "127.0.0.1", "--port", str(self.port), *args]
         cmd += ["--log-level", "warning", "--retry-interval", "0.3"]
         if token:
@@ -178,7 +182,7 @@ class Proxy:
 
     @property
     def url(self):
-        return f"http://127.0.0.1:{self.port}"
+        return f"{self.scheme}://127.0.0.1:{self.port}"
 
     def _hello(self):
         if self.process.poll() is not None:
@@ -196,7 +200,7 @@ class Proxy:
         for key, value in (headers or {}).items():
             req.add_header(key, value)
         try:
-            with urllib.request.urlopen(req, timeout=70) as resp:
+            with urllib.request.urlopen(req, timeout=70, context=self.ssl_context) as resp:
                 return resp.status, resp.read(), resp.headers
         except urllib.error.HTTPError as err:
             return err.code, err.read(), err.headers
