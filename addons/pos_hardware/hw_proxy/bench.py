@@ -40,12 +40,12 @@ def _median_ms(samples):
     return statistics.median(samples) * 1000
 
 
-def bench_receipt(runs=30):
+def bench_receipt(runs=30, mode="raster"):
     receipt = _receipt()
     samples = []
     for _ in range(runs):
         start = time.perf_counter()
-        receipt_to_escpos(receipt, 576)
+        receipt_to_escpos(receipt, 576, mode)
         samples.append(time.perf_counter() - start)
     return _median_ms(samples)
 
@@ -115,6 +115,7 @@ def _out(line):
 
 def main():
     _out(f"receipt JPEG 512x1500 -> ESC/POS (576 dots): {bench_receipt():.1f} ms median")
+    _out(f"  same, ESC * column mode: {bench_receipt(mode='column'):.1f} ms median")
     status_ms, scan_ms = bench_proxy()
     _out(f"status_json round trip: {status_ms:.1f} ms median")
     _out(f"scanner -> long poll latency: {scan_ms:.1f} ms median")

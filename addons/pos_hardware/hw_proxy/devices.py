@@ -2,7 +2,8 @@
 
 ``tcp://host:9100?width=576``, ``serial:///dev/ttyUSB0?baudrate=9600``, ``usb://04b8:0202``.
 Query options: ``width`` (printer dots: 384, 512, 576), ``encoding`` (gb18030, gbk, cp437),
-``status`` (1/0: send DLE EOT status queries), ``baudrate``, ``name``.
+``status`` (1/0: send DLE EOT status queries), ``image`` (raster: ``GS v 0``, the default;
+column: ``ESC *`` bit images for printers without raster), ``baudrate``, ``name``.
 """
 
 import contextlib
@@ -13,6 +14,8 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
 
 import serial
+
+from .escpos_raster import IMAGE_MODES
 
 _logger = logging.getLogger(__name__)
 
@@ -72,6 +75,8 @@ def parse_uri(uri):
         raise ValueError(f"device URI {uri!r}: width and baudrate must be numbers") from None
     if width not in WIDTHS:
         raise ValueError(f"device URI {uri!r}: width must be one of {WIDTHS}")
+    if options.get("image", "raster") not in IMAGE_MODES:
+        raise ValueError(f"device URI {uri!r}: image must be one of {IMAGE_MODES}")
     return result
 
 

@@ -1,4 +1,5 @@
-"""Receipt image -> ESC/POS raster bytes (``GS v 0``), the way the IoT box prints receipts."""
+"""Receipt image -> ESC/POS image bytes: raster ``GS v 0`` (what the IoT box sends), or bit-image
+columns ``ESC *`` for printers that lack the raster command (older and some cheap models)."""
 
 import base64
 import binascii
@@ -10,6 +11,10 @@ INIT = b"\x1b\x40"  # ESC @: initialise
 FEED = b"\x1b\x64\x04"  # ESC d 4: feed four lines so the cut clears the text
 CUT = b"\x1d\x56\x41\x03"  # GS V A 3: feed 3 dots and cut
 MAX_SLICE_ROWS = 255
+BAND_ROWS = 24  # ESC * mode 33: 24-dot double density, three bytes per column
+LINE_SPACING_BAND = b"\x1b\x33\x18"  # ESC 3 24: a line feed advances exactly one band
+LINE_SPACING_DEFAULT = b"\x1b\x32"  # ESC 2
+IMAGE_MODES = ("raster", "column")
 ALLOWED_FORMATS = {"JPEG", "PNG", "BMP", "GIF"}
 MAX_WIDTH = 4096
 MAX_HEIGHT = 30000
@@ -82,10 +87,23 @@ def raster_commands(bitmap):
     return bytes(out)
 
 
-def receipt_to_escpos(data, dots=576):
-    """Full print job for a base64 receipt image: init, raster, feed, cut."""
+def column_commands(bitmap):
+    """``ESC * 33`` bands of 24 rows, each followed by a line feed of exactly 24 dots."""
+    out = bytearray(LINE_SPACING_BAND)
+    header = b"\x1b\x2a\x21" + bytes((bitmap.width & 0xFF, bitmap.width >> 8))
+    for top in range(0, bitmap.height, BAND_ROWS):
+        # swapping the axes turns each column of the band into 3 bytes, top dot in the high bit;
+        # rows past the bottom of the image come out as 0 (no ink)
+        band = bitmap.crop((0, top, bitmap.width, top + BAND_ROWS))
+        out += header + band.transpose(Image.Transpose.TRANSPOSE).tobytes() + b"\n"
+    return bytes(out + LINE_SPACING_DEFAULT)
+
+
+def receipt_to_escpos(data, dots=576, mode="raster"):
+    """Full print job for a base64 receipt image: init, image, feed, cut."""
     bitmap = to_bitmap(decode_receipt(data), dots)
-    return INIT + raster_commands(bitmap) + FEED + CUT
+    image = column_commands(bitmap) if mode == "column" else raster_commands(bitmap)
+    return INIT + image + FEED + CUT
 
 
 def parse_raster(payload):
@@ -100,3 +118,21 @@ def parse_raster(payload):
         slices.append((width_bytes, rows, payload[start : start + width_bytes * rows]))
         pos = payload.find(b"\x1d\x76\x30", start + width_bytes * rows)
     return slices
+
+
+def parse_columns(payload):
+    """Inverse of column_commands, for tests and diagnostics: the printed 1-bit image."""
+    bands = []
+    pos = payload.find(b"\x1b\x2a\x21")
+    while pos >= 0:
+        width = payload[pos + 3] | payload[pos + 4] << 8
+        start = pos + 5
+        columns = Image.frombytes("1", (BAND_ROWS, width), payload[start : start + width * 3])
+        bands.append(columns.transpose(Image.Transpose.TRANSPOSE))
+        pos = payload.find(b"\x1b\x2a\x21", start + width * 3)
+    if not bands:
+        return None
+    image = Image.new("1", (bands[0].width, BAND_ROWS * len(bands)))
+    for index, band in enumerate(bands):
+        image.paste(band, (0, index * BAND_ROWS))
+    return image

@@ -56,6 +56,7 @@ class Printer:
         self.dots = uri.int_option("width", 576)
         self.encoding = uri.options.get("encoding", "gb18030")
         self.query_status = uri.options.get("status", "1") != "0"
+        self.image_mode = uri.options.get("image", "raster")
         self.retry_interval = retry_interval
         self.status_interval = status_interval
         self.timeout = timeout
@@ -78,7 +79,9 @@ class Printer:
 
     def print_receipt(self, receipt_b64):
         """Convert (raises ImageError on bad input) and queue a receipt; returns the job."""
-        return self._submit("receipt", receipt_to_escpos(receipt_b64, self.dots), RECEIPT_TTL)
+        return self._submit(
+            "receipt", receipt_to_escpos(receipt_b64, self.dots, self.image_mode), RECEIPT_TTL
+        )
 
     def print_text(self, text):
         return self._submit("text", text_to_escpos(text, self.encoding), RECEIPT_TTL)

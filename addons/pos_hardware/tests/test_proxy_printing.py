@@ -2,7 +2,8 @@
 
 import pytest
 
-from ..hw_proxy.escpos_raster import CUT, parse_raster
+from ..hw_proxy.devices import parse_uri
+from ..hw_proxy.escpos_raster import CUT, decode_receipt, parse_columns, parse_raster, to_bitmap
 from ..hw_proxy.printer import CASHBOX
 from .hw_harness import EmulatedPrinter, Proxy, PtyDevice, receipt_jpeg, wait_for
 
@@ -42,6 +43,30 @@ def test_receipt_prints_as_raster_and_cut(printer, width, rows):
         assert job.endswith(CUT)
     finally:
         assert proxy.stop() == 0
+
+
+def test_column_mode_prints_the_same_image_for_printers_without_raster(printer):
+    """`image=column` sends ESC * 24-dot bands instead of GS v 0; decoded, the bands are the very
+    bitmap the raster mode would print, padded with blank rows to a whole band."""
+    proxy = Proxy("--printer", f"{printer.uri}?width=384&image=column")
+    receipt = receipt_jpeg(512, 700)
+    try:
+        assert _print(proxy, receipt)["result"]["state"] == "done"
+        job = wait_for(lambda: [j for j in printer.jobs() if b"\x1b\x2a\x21" in j])[0]
+        assert b"\x1d\x76\x30" not in job
+        printed = parse_columns(job)
+        expected = to_bitmap(decode_receipt(receipt), 384)  # 384 x 525
+        assert printed.size == (384, 528)  # 22 bands of 24 rows
+        assert printed.crop((0, 0, 384, 525)).tobytes() == expected.tobytes()
+        assert not printed.crop((0, 525, 384, 528)).getbbox()  # the padding has no ink
+        assert job.endswith(CUT)
+    finally:
+        assert proxy.stop() == 0
+
+
+def test_unknown_image_mode_is_refused():
+    with pytest.raises(ValueError, match="image must be one of"):
+        parse_uri("tcp://127.0.0.1:9100?image=sideways")
 
 
 def test_cashbox_kicks_drawer(printer):
