@@ -98,7 +98,9 @@ class PosHardwareProxy(models.Model):
     def _post(args):
         """The reply of one call, or the exception it raised. No ORM access."""
         try:
-            return requests.post(**args).json()
+            return requests.post(
+                args["url"], json=args["json"], headers=args["headers"], timeout=args["timeout"]
+            ).json()
         except (requests.RequestException, ValueError) as exc:
             return exc
 
