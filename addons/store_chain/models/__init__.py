@@ -9,4 +9,5 @@ from . import (
     pos_session,
     res_users,
     stock_warehouse,
+    store_chain_demo,
 )

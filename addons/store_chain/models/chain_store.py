@@ -144,29 +144,38 @@ class ChainStore(models.Model):
             store.display_name = f"[{store.code}] {store.name}" if store.code else store.name
 
     def _compute_key_figures(self):
-        """Today's and last 30 days' sales of every store in two grouped queries."""
+        """Today's and last 30 days' sales of every store in grouped queries.
+
+        Sales are net of refunds; a refund (negative total) is not a ticket; the average ticket
+        is the average of the tickets (refunds excluded), as in the sales analysis.
+        """
         now = fields.Datetime.now()
         today = fields.Datetime.to_datetime(fields.Date.context_today(self))
         figures = {}
         for key, since in (("today", today), ("month", now - timedelta(days=30))):
-            groups = self.env["pos.order"]._read_group(
-                [
-                    ("chain_store_id", "in", self.ids),
-                    ("state", "in", PAID_STATES),
-                    ("date_order", ">=", since),
-                ],
-                ["chain_store_id"],
-                ["amount_total:sum", "__count"],
-            )
-            for store, amount, count in groups:
-                figures[(key, store.id)] = (amount, count)
+            domain = [
+                ("chain_store_id", "in", self.ids),
+                ("state", "in", PAID_STATES),
+                ("date_order", ">=", since),
+            ]
+            Order = self.env["pos.order"]
+            sales = dict(Order._read_group(domain, ["chain_store_id"], ["amount_total:sum"]))
+            tickets = {
+                store: (amount, count)
+                for store, amount, count in Order._read_group(
+                    [*domain, ("amount_total", ">=", 0)],
+                    ["chain_store_id"],
+                    ["amount_total:sum", "__count"],
+                )
+            }
+            for store in self:
+                figures[(key, store.id)] = (sales.get(store, 0.0), *tickets.get(store, (0.0, 0)))
         for store in self:
-            today_amount = figures.get(("today", store.id), (0.0, 0))[0]
-            month_amount, month_count = figures.get(("month", store.id), (0.0, 0))
-            store.sales_today = today_amount
-            store.sales_month = month_amount
+            month_sales, ticket_amount, month_count = figures[("month", store.id)]
+            store.sales_today = figures[("today", store.id)][0]
+            store.sales_month = month_sales
             store.ticket_count_month = month_count
-            store.average_ticket_month = month_amount / month_count if month_count else 0.0
+            store.average_ticket_month = ticket_amount / month_count if month_count else 0.0
 
     @api.model_create_multi
     def create(self, vals_list):

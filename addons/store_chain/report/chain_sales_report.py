@@ -2,7 +2,11 @@ from odoo import fields, models
 
 
 class ChainSalesReport(models.Model):
-    """One row per paid POS order of a store: sales, tickets, average ticket, new customers."""
+    """One row per paid POS order of a store: sales, tickets, average ticket, new customers.
+
+    Ticket rule: a refund (an order with a negative total) is not a ticket; its amount reduces
+    the sales. The average ticket is the average of the tickets, refunds excluded.
+    """
 
     _name = "chain.sales.report"
     _description = "Chain Store Sales Analysis"
@@ -25,8 +29,15 @@ class ChainSalesReport(models.Model):
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     amount_total = fields.Monetary(string="Sales", readonly=True)
-    average_ticket = fields.Monetary(aggregator="avg", readonly=True)
-    ticket_count = fields.Integer(string="Tickets", readonly=True)
+    average_ticket = fields.Monetary(
+        aggregator="avg", readonly=True, help="Average amount of the tickets (refunds excluded)."
+    )
+    ticket_count = fields.Integer(
+        string="Tickets",
+        readonly=True,
+        help="Paid orders. A refund (an order with a negative total) is not a ticket: it "
+        "reduces the sales, not the ticket count.",
+    )
     new_customer_count = fields.Integer(
         string="New Customers",
         readonly=True,
@@ -50,8 +61,8 @@ class ChainSalesReport(models.Model):
                    po.partner_id AS partner_id,
                    c.currency_id AS currency_id,
                    po.amount_total AS amount_total,
-                   po.amount_total AS average_ticket,
-                   1 AS ticket_count,
+                   CASE WHEN po.amount_total >= 0 THEN po.amount_total END AS average_ticket,
+                   CASE WHEN po.amount_total >= 0 THEN 1 ELSE 0 END AS ticket_count,
                    CASE WHEN po.partner_id IS NOT NULL
                          AND po.id = FIRST_VALUE(po.id) OVER (
                              PARTITION BY po.partner_id ORDER BY po.date_order, po.id)

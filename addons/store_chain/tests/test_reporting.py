@@ -46,6 +46,28 @@ class TestReporting(ChainCommon):
         self.assertEqual(self.store_a.average_ticket_month, 60.0)
         self.assertEqual(self.store_a.sales_today, 180.0)
 
+    def test_refund_is_not_a_ticket(self):
+        """A refund (negative total) reduces sales; it is not an extra ticket."""
+        self._sync_order(self.config_a, 100.0, self.customer)
+        self._sync_order(self.config_a, 60.0, self.customer)
+        self._sync_order(self.config_a, -60.0, self.customer, qty=-1)
+        self.env.flush_all()
+        [(sales, tickets, average)] = self.env["chain.sales.report"]._read_group(
+            [("store_id", "=", self.store_a.id)],
+            [],
+            ["amount_total:sum", "ticket_count:sum", "average_ticket:avg"],
+        )
+        self.assertEqual((sales, tickets, average), (100.0, 2, 80.0))
+        self.store_a.invalidate_recordset()
+        self.assertEqual(
+            (
+                self.store_a.sales_month,
+                self.store_a.ticket_count_month,
+                self.store_a.average_ticket_month,
+            ),
+            (100.0, 2, 80.0),
+        )
+
     def test_store_user_sees_own_store_in_report(self):
         self._sync_order(self.config_a, 10.0)
         self._sync_order(self.config_b, 15.0)

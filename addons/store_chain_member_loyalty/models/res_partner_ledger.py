@@ -1,0 +1,41 @@
+from odoo import api, models
+
+
+class ResPartner(models.Model):
+    """Every movement of points or stored value records its store."""
+
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
+
+    def _member_move_vals(self, key, kind, *args, **kwargs):
+        vals = super()._member_move_vals(key, kind, *args, **kwargs)
+        # sudo: the store of the order this movement is booked for, whoever books it
+        order = self.env["pos.order"].sudo().browse(vals.get("pos_order_id"))
+        vals["chain_store_id"] = self._chain_movement_store(order).id
+        return vals
+
+    def _member_wallet_debit(self, amount, key, *args, **kwargs):
+        """The lean stored-value debit writes its row in SQL: give it its store afterwards."""
+        result = super()._member_wallet_debit(amount, key, *args, **kwargs)
+        store = self._chain_movement_store()
+        if store:
+            self.env.cr.execute(
+                """
+                UPDATE member_wallet_move SET chain_store_id = %s
+                 WHERE idempotency_key = %s AND chain_store_id IS NULL
+                """,
+                (store.id, key),
+            )
+            self.env["member.wallet.move"].invalidate_model(["chain_store_id"])
+        return result
+
+    @api.model
+    def _chain_movement_store(self, order=None):
+        """Store of a movement: the order's store (its POS session), else the store given in the
+        context (``chain_store_id``, e.g. a top-up taken at a store's counter), else the user's
+        current store."""
+        if order and order.chain_store_id:
+            return order.chain_store_id
+        store_id = self.env.context.get("chain_store_id")
+        if store_id:
+            return self.env["chain.store"].sudo().browse(store_id).exists()
+        return self.env.user.chain_store_id

@@ -1,0 +1,1 @@
+from . import chain_member_report
