@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 METRICS = [
     ("spend", "Spend in rolling window"),
@@ -44,6 +45,17 @@ class MemberTier(models.Model):
         "product.pricelist",
         help="Member prices: set as the pricelist of the tier's members.",
     )
+    company_pricelist_ids = fields.Many2many(
+        "product.pricelist",
+        "member_tier_company_pricelist_rel",
+        "tier_id",
+        "pricelist_id",
+        string="Company Pricelists",
+        domain="[('company_id', '!=', False)]",
+        help="Member prices of other companies of the chain (branches, franchisees): at most "
+        "one pricelist per company. Companies without one use the Pricelist above when it is "
+        "shared (no company) or theirs.",
+    )
     member_count = fields.Integer(compute="_compute_member_count", string="Members")
 
     _sql_constraints = [
@@ -54,6 +66,25 @@ class MemberTier(models.Model):
         ),
         ("window_positive", "CHECK(window_days > 0)", "The window must be at least one day."),
     ]
+
+    @api.constrains("company_pricelist_ids")
+    def _check_company_pricelists(self):
+        for tier in self:
+            companies = tier.company_pricelist_ids.company_id
+            if len(companies) != len(tier.company_pricelist_ids):
+                raise ValidationError(
+                    self.env._("Tier %s has several pricelists for one company.", tier.name)
+                )
+
+    def _get_pricelist(self, company):
+        """The member pricelist of this tier in ``company`` (empty if none applies)."""
+        self.ensure_one()
+        pricelist = self.company_pricelist_ids.filtered(lambda p: p.company_id == company)
+        if pricelist:
+            return pricelist
+        if self.pricelist_id.company_id in (company, self.env["res.company"]):
+            return self.pricelist_id
+        return self.env["product.pricelist"]
 
     def _compute_member_count(self):
         counts = dict(

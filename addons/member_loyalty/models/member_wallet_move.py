@@ -46,6 +46,47 @@ class MemberWalletMove(models.Model):
         if not journal or not deposit:
             return
         lines = []
+        pair = self._accounting_pair(lines)
+        currency = self.currency_id
+        if not currency.is_zero(cash):
+            pair(journal.default_account_id, deposit, cash, self.env._("Member stored value"))
+        bonus_account = company.member_bonus_account_id
+        if (
+            not currency.is_zero(bonus)
+            and company.member_bonus_booking == "liability"
+            and bonus_account
+        ):
+            pair(bonus_account, deposit, bonus, self.env._("Member bonus money"))
+        if lines:
+            self._post_entry(journal, lines)
+
+    def _post_bonus_expense(self, bonus):
+        """Book ``bonus`` money spent (negative: given back by a refund) as marketing expense
+        against the customer deposits, when the company books bonus money when it is spent.
+
+        The spend itself reaches the deposits account through the sale (the member payment
+        method's receivable account is the deposits account); only the bonus part was never
+        credited there, so it is moved from the expense account at spend time.
+        """
+        self.ensure_one()
+        company = self.company_id
+        journal, deposit = company.member_topup_journal_id, company.member_deposit_account_id
+        bonus_account = company.member_bonus_account_id
+        if (
+            company.member_bonus_booking != "expense"
+            or not (journal and deposit and bonus_account)
+            or self.currency_id.is_zero(bonus)
+        ):
+            return
+        lines = []
+        self._accounting_pair(lines)(
+            bonus_account, deposit, bonus, self.env._("Member bonus money spent")
+        )
+        self._post_entry(journal, lines)
+
+    def _accounting_pair(self, lines):
+        """A function appending a balanced debit/credit pair to ``lines`` (negative amounts
+        swap the sides)."""
 
         def pair(debit_account, credit_account, amount, label):
             if amount < 0:
@@ -66,23 +107,14 @@ class MemberWalletMove(models.Model):
                     )
                 )
 
-        currency = self.currency_id
-        if not currency.is_zero(cash):
-            pair(journal.default_account_id, deposit, cash, self.env._("Member stored value"))
-        bonus_account = company.member_bonus_account_id
-        if (
-            not currency.is_zero(bonus)
-            and company.member_bonus_booking == "liability"
-            and bonus_account
-        ):
-            pair(bonus_account, deposit, bonus, self.env._("Member bonus money"))
-        if not lines:
-            return
+        return pair
+
+    def _post_entry(self, journal, lines):
         # sudo: the entry is part of a rights-checked ledger operation
         entry = (
             self.env["account.move"]
             .sudo()
-            .with_company(company)
+            .with_company(self.company_id)
             .create(
                 {
                     "move_type": "entry",

@@ -55,7 +55,14 @@ class PosOrder(models.Model):
             member = order._member_get_partner()
             if not member.member_number:
                 continue
-            order._member_capture_payments(member)
+            order._member_topup_lines(member)
+            issues = order._member_refund_settle(member) if order.refunded_order_id else []
+            issues += order._member_capture_payments(member)
+            issues += order._member_capture_redemptions(member)
+            # authorisations the till no longer uses (line or payment removed) go back now
+            order.member_hold_ids.filtered(lambda h: h.state == "authorised")._release("unused")
+            if issues:
+                order.member_sync_issue = "\n".join(issues)
             if order.refunded_order_id:
                 order._member_reverse_earning(member)
             else:
@@ -86,10 +93,16 @@ class PosOrder(models.Model):
         paid with that kind of member payment and was not refunded yet.
         """
         refundable = None
+        issues = []
         for payment in self.payment_ids.filtered("payment_method_id.member_payment_kind"):
             key = f"pos.payment:{payment.uuid or payment.id}"
             amount = self.currency_id.round(payment.amount)
             if self.currency_id.is_zero(amount):
+                continue
+            hold = self.env["member.hold"].search([("key", "=", key)]) if amount > 0 else None
+            if hold:
+                # authorised at the till: capture (never replay a debit that was given back)
+                issues.append(hold._capture(self, amount))
                 continue
             if amount < 0:
                 if refundable is None:
@@ -122,6 +135,40 @@ class PosOrder(models.Model):
                     ),
                     kinds={"redeem", "refund"},
                 )
+        return [issue for issue in issues if issue]
+
+    def _member_topup_lines(self, member):
+        """Credit the top-up lines sold (principal = the line's amount, bonus per the rules)."""
+        topup = self.config_id.member_topup_product_id
+        if not topup or self.refunded_order_id:
+            return
+        for line in self.lines.filtered(lambda line: line.product_id == topup and line.qty > 0):
+            amount = self.currency_id.round(line.price_subtotal_incl)
+            if self.currency_id.compare_amounts(amount, 0.0) <= 0:
+                continue
+            key = f"pos.order.line:{line.uuid or line.id}:topup"
+            member._member_operation(
+                key,
+                lambda balance, a=amount, k=key: member._member_topup_apply(
+                    balance, a, k, payment_ref=self.name, order=self
+                ),
+                kinds={"topup"},
+            )
+
+    def _member_capture_redemptions(self, member):
+        """Capture the points authorised for redemption lines (keyed by the line uuid)."""
+        lines = self.lines.filtered("uuid")
+        if not lines or self.refunded_order_id:
+            return []
+        holds = self.env["member.hold"].search(
+            [("key", "in", [f"pos.order.line:{line.uuid}:redeem" for line in lines])]
+        )
+        issues = []
+        for hold in holds:
+            line = lines.filtered(lambda line, uuid=hold.ref_uuid: line.uuid == uuid)[:1]
+            issues.append(hold._capture(self, hold.points))
+            line.member_redeem_points = hold.points
+        return [issue for issue in issues if issue]
 
     def _member_capture_wallet(self, member, balance, amount, key):
         if amount > 0:
@@ -135,7 +182,10 @@ class PosOrder(models.Model):
 
     def _member_refund_split(self, amount):
         """Split a stored-value refund like the spending of the refunded order."""
-        spent = self.refunded_order_id.member_wallet_move_ids.filtered(lambda m: m.kind == "spend")
+        # the sale's spends net of its given-back authorisations (refund rows of a sale)
+        spent = self.refunded_order_id.member_wallet_move_ids.filtered(
+            lambda m: m.kind in ("spend", "refund")
+        )
         total = -sum(spent.mapped("amount"))
         if not spent or self.currency_id.is_zero(total):
             return amount, 0.0
@@ -182,7 +232,12 @@ class PosOrder(models.Model):
         member_paid = sum(
             self.payment_ids.filtered("payment_method_id.member_payment_kind").mapped("amount")
         )
-        ratio = max(0.0, (self.amount_total - member_paid) / self.amount_total)
+        # points redeemed on the order count as member money, like member payments
+        redeemed = -sum(
+            line.price_subtotal_incl for line in self.lines if line.member_redeem_points
+        )
+        gross = self.amount_total + redeemed
+        ratio = max(0.0, (self.amount_total - member_paid) / gross)
         per_unit = member._member_param("points_per_unit", 1.0)
         points = eligible * ratio * per_unit * self._member_get_multiplier(member)
         return max(0, math.floor(round(points, 6)))

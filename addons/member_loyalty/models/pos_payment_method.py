@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class PosPaymentMethod(models.Model):
@@ -10,6 +11,42 @@ class PosPaymentMethod(models.Model):
         help="Payments with this method are debited from the member's stored value or points "
         "when the order syncs, and earn no points.",
     )
+
+    def _get_payment_method_type(self):
+        # stored value authorised by the server when the line is added at the till
+        return [*super()._get_payment_method_type(), ("member_balance", "Member Balance")]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._member_force_kind(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        return super().write(self._member_force_kind(vals))
+
+    @api.model
+    def _member_force_kind(self, vals):
+        if vals.get("payment_method_type") == "member_balance":
+            vals["member_payment_kind"] = "wallet"
+        return vals
+
+    @api.onchange("payment_method_type")
+    def _onchange_member_payment_type(self):
+        if self.payment_method_type == "member_balance":
+            self.member_payment_kind = "wallet"
+
+    @api.constrains("payment_method_type", "member_payment_kind")
+    def _check_member_balance_kind(self):
+        for method in self:
+            if method.payment_method_type == "member_balance" and (
+                method.member_payment_kind != "wallet"
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%s: a member balance payment method pays with stored value.", method.name
+                    )
+                )
 
     @api.model
     def _load_pos_data_fields(self, config_id):

@@ -3,6 +3,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import SQL
 
 PHONE_FIELDS = ("phone", "mobile")
 # written by the member engine only (enrolment, tier review), or by a member manager
@@ -13,6 +14,7 @@ ENGINE_FIELDS = frozenset(
         "member_enrol_date",
         "member_enrol_config_id",
         "member_enrol_company_id",
+        "member_review_date",
     }
 )
 
@@ -31,6 +33,12 @@ class ResPartner(models.Model):
         "member.tier", copy=False, readonly=True, index="btree_not_null"
     )
     member_enrol_date = fields.Date(string="Enrolment Date", copy=False, readonly=True)
+    member_review_date = fields.Date(
+        string="Last Tier Review",
+        copy=False,
+        readonly=True,
+        help="Date of the last periodic tier review of this member.",
+    )
     member_enrol_config_id = fields.Many2one(
         "pos.config", string="Enrolled at", copy=False, readonly=True
     )
@@ -319,26 +327,47 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------ tiers
 
     def _member_apply_tier_pricelist(self):
-        for partner in self:
-            pricelist = partner.member_tier_id.pricelist_id
-            if pricelist:
-                partner.with_company(
-                    pricelist.company_id or self.env.company
-                ).property_product_pricelist = pricelist
+        """Set the member prices of the tier in every company of the chain (the pricelist is
+        company-dependent): a branch or franchise company gets its own tier pricelist, or the
+        shared one. A company without member prices for the tier falls back to the default
+        pricelist if the member had a tier pricelist there; a pricelist set by hand stays.
+        """
+        companies = self.env["res.company"].sudo().search([("active", "=", True)])
+        tier_pricelists = (
+            self.env["member.tier"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(["|", ("pricelist_id", "!=", False), ("company_pricelist_ids", "!=", False)])
+            .mapped(lambda t: t.pricelist_id | t.company_pricelist_ids)
+        )
+        # sudo: the engine writes the member prices of companies the user may not be in
+        for partner in self.sudo():
+            tier = partner.member_tier_id
+            for company in companies:
+                pricelist = tier._get_pricelist(company) if tier else tier_pricelists[:0]
+                partner_in_company = partner.with_company(company)
+                current = partner_in_company.specific_property_product_pricelist
+                if current == pricelist or (not pricelist and current not in tier_pricelists):
+                    continue
+                partner_in_company.specific_property_product_pricelist = pricelist
 
     def _member_tier_metrics(self, tiers):
-        """{(partner id, tier id): metric value} for these members, one query per tier."""
+        """{(partner id, tier id): metric value} for these members, one query per metric and
+        window (tiers usually share both)."""
         values = {}
         now = fields.Datetime.now()
+        by_metric = {}
         for tier in tiers:
-            since = now - relativedelta(days=tier.window_days)
-            if tier.metric == "spend":
+            by_metric.setdefault((tier.metric, tier.window_days), []).append(tier)
+        for (metric, window_days), same_tiers in by_metric.items():
+            since = now - relativedelta(days=window_days)
+            if metric == "spend":
                 model, aggregate = "pos.order", "amount_total:sum"
                 domain = [
                     ("date_order", ">=", since),
                     ("state", "in", ("paid", "done", "invoiced")),
                 ]
-            elif tier.metric == "points":
+            elif metric == "points":
                 model, aggregate = "member.points.move", "points:sum"
                 domain = [("date", ">=", since), ("kind", "in", ("earn", "bonus"))]
             else:
@@ -350,7 +379,8 @@ class ResPartner(models.Model):
                 ._read_group([("partner_id", "in", self.ids), *domain], ["partner_id"], [aggregate])
             )
             for partner, value in groups:
-                values[partner.id, tier.id] = value or 0.0
+                for tier in same_tiers:
+                    values[partner.id, tier.id] = value or 0.0
         return values
 
     def _member_update_tier(self, allow_downgrade=False):
@@ -390,18 +420,43 @@ class ResPartner(models.Model):
         History.create(history_vals)
 
     @api.model
-    def _cron_review_tiers(self, batch_size=1000):
-        """Monthly review: the only place where members are downgraded."""
-        last_id = 0
-        while True:
-            members = self.search(
-                [("member_number", "!=", False), ("id", ">", last_id)], order="id", limit=batch_size
+    def _cron_review_tiers(self, batch_size=1000, partner_ids=None):
+        """Periodic review: the only place where members are downgraded.
+
+        Members are claimed in batches (``FOR NO KEY UPDATE SKIP LOCKED``, commit per batch)
+        and stamped with the review date, so that a second run the same day, or a second
+        worker, reviews nobody twice.
+        """
+        today = fields.Date.context_today(self)
+
+        def query(limit, ids):
+            return SQL(
+                """
+                SELECT id
+                  FROM res_partner
+                 WHERE member_number IS NOT NULL
+                   AND (member_review_date IS NULL OR member_review_date < %(today)s)
+                   AND (%(all)s OR id = ANY(%(ids)s::int[]))
+              ORDER BY id
+                 LIMIT %(limit)s
+                   FOR NO KEY UPDATE SKIP LOCKED
+                """,
+                today=today,
+                all=ids is None,
+                ids=list(ids or []),
+                limit=limit,
             )
-            if not members:
-                break
+
+        def process(members):
             members._member_update_tier(allow_downgrade=True)
-            last_id = members[-1].id
-            if self.env.context.get("member_no_commit"):
-                continue
-            # crons commit per batch on purpose: a reviewed batch stays reviewed after a crash
-            self.env.cr.commit()  # pylint: disable=invalid-commit
+            members.flush_recordset()
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE res_partner SET member_review_date = %s WHERE id = ANY(%s)",
+                    today,
+                    members.ids,
+                )
+            )
+            members.invalidate_recordset(["member_review_date"])
+
+        self._member_claim_batches(query, batch_size, process, partner_ids)

@@ -156,22 +156,9 @@ class ResPartner(models.Model):
         """Debit ``amount`` of stored value; refused (nothing written) if it exceeds the balance."""
         self.ensure_one()
         self._member_check_rights()
-        amount = self._member_check_amount(amount)
         idempotency_key = self._member_public_key(idempotency_key)
-        member = self.sudo()  # rights checked above
-
-        def spend(balance):
-            principal, bonus = member._member_wallet_split(balance, amount)
-            move = member._member_wallet_move(balance, -principal, -bonus, idempotency_key, "spend")
-            move.result = member._member_state(balance)
-            return move.result
-
-        return member._member_operation(
-            idempotency_key,
-            spend,
-            kinds={"spend"},
-            same=lambda move: not self._member_currency().compare_amounts(-move.amount, amount),
-        )
+        # rights checked above; lean locked section (see res_partner_debit.py)
+        return self.sudo()._member_wallet_debit(amount, idempotency_key)
 
     def member_points_redeem(self, points, idempotency_key):
         """Redeem ``points`` for their money value; returns {points, amount, points_balance}."""
@@ -180,18 +167,14 @@ class ResPartner(models.Model):
         points = self._member_check_points(points)
         idempotency_key = self._member_public_key(idempotency_key)
         member = self.sudo()  # rights checked above
-
-        def redeem(balance):
-            move = member._member_points_debit(balance, points, idempotency_key, "redeem")
-            move.result = {
+        return member._member_points_redeem_lean(
+            points,
+            idempotency_key,
+            result_func=lambda points_balance: {
                 "points": points,
                 "amount": member._member_points_value(points),
-                "points_balance": balance.points,
-            }
-            return move.result
-
-        return member._member_operation(
-            idempotency_key, redeem, kinds={"redeem"}, same=lambda move: -move.points == points
+                "points_balance": points_balance,
+            },
         )
 
     def member_cashout(self, idempotency_key):

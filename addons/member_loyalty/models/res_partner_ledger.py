@@ -5,6 +5,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
 
 class ResPartner(models.Model):
@@ -73,23 +74,35 @@ class ResPartner(models.Model):
         whose stored movement fails ``same(move)`` (another amount).
         """
         for model in ("member.wallet.move", "member.points.move"):
-            move = self.env[model].sudo().search([("idempotency_key", "=", key)], limit=1)
-            if move:
-                if move.partner_id != self:
-                    raise UserError(
-                        self.env._(
-                            "The idempotency key %s was already used for another member.", key
-                        )
+            self.env[model].flush_model(["idempotency_key"])
+        # one query over both ledgers (the key is unique in each)
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT 'member.wallet.move', id FROM member_wallet_move WHERE idempotency_key = %s
+                 UNION ALL
+                SELECT 'member.points.move', id FROM member_points_move WHERE idempotency_key = %s
+                 LIMIT 1
+                """,
+                key,
+                key,
+            )
+        )
+        for model, move_id in self.env.cr.fetchall():
+            move = self.env[model].sudo().browse(move_id)
+            if move.partner_id != self:
+                raise UserError(
+                    self.env._("The idempotency key %s was already used for another member.", key)
+                )
+            if (kinds and move.kind not in kinds) or (same and not same(move)):
+                raise UserError(
+                    self.env._(
+                        "The idempotency key %s was already used for another operation or "
+                        "amount.",
+                        key,
                     )
-                if (kinds and move.kind not in kinds) or (same and not same(move)):
-                    raise UserError(
-                        self.env._(
-                            "The idempotency key %s was already used for another operation or "
-                            "amount.",
-                            key,
-                        )
-                    )
-                return move.result
+                )
+            return move.result
         return None
 
     def _member_operation(self, key, func, kinds=None, same=None):
@@ -114,9 +127,11 @@ class ResPartner(models.Model):
                 ) from exc
         return result
 
-    def _member_move_vals(self, key, kind, origin=None, order=None, note=None):
+    def _member_move_vals(self, key, kind, origin=None, order=None, note=None, extra=None):
+        """Values of a ledger row; ``extra``: more fields (e.g. a bridge's origin link)."""
         config = order.config_id if order else self.env["pos.config"]
         return {
+            **(extra or {}),
             "partner_id": self.id,
             "idempotency_key": key,
             "kind": kind,
@@ -232,24 +247,65 @@ class ResPartner(models.Model):
         return math.ceil(round(amount * rate_points / rate_amount, 6))
 
     @api.model
-    def _cron_expire_points(self, batch_size=500):
+    def _member_claim_batches(self, query, batch_size, process, partner_ids=None):
+        """Run ``process(partners)`` on batches of members claimed with ``query``.
+
+        ``query`` (an ``SQL`` taking ``limit`` and ``ids`` placeholders) selects and locks
+        members with ``FOR NO KEY UPDATE SKIP LOCKED``: two workers never take the same member
+        and a member held by a till is left for the next batch. Each batch commits on its own
+        (a crash keeps the done batches done); a batch hitting a serialization failure is rolled
+        back and claimed again. ``partner_ids`` restricts the run (tests).
+        """
+        no_commit = self.env.context.get("member_no_commit")
+        failures = 0
+        while True:
+            self.env.flush_all()
+            try:
+                self.env.cr.execute(query(batch_size, partner_ids))
+                ids = [row[0] for row in self.env.cr.fetchall()]
+                if not ids:
+                    break
+                process(self.browse(ids))
+                if not no_commit:
+                    # crons commit per batch on purpose: done members stay done after a crash
+                    self.env.flush_all()
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+            except psycopg2.errors.SerializationFailure:
+                if no_commit or failures >= 5:
+                    raise
+                failures += 1
+                self.env.cr.rollback()
+                self.env.invalidate_all()
+
+    @api.model
+    def _cron_expire_points(self, batch_size=500, partner_ids=None):
         """Expire every lot past its date, one ledger row per member and day."""
         today = fields.Date.context_today(self)
-        Lot = self.env["member.points.lot"].sudo()
-        while True:
-            groups = Lot._read_group(
-                [("expiry_date", "<", today), ("points_remaining", ">", 0)],
-                ["partner_id"],
-                limit=batch_size,
+
+        def query(limit, ids):
+            return SQL(
+                """
+                SELECT b.partner_id
+                  FROM member_balance b
+                 WHERE EXISTS (SELECT FROM member_points_lot l
+                                WHERE l.partner_id = b.partner_id AND l.expiry_date < %(today)s
+                                  AND l.points_remaining > 0)
+                   AND (%(all)s OR b.partner_id = ANY(%(ids)s::int[]))
+              ORDER BY b.partner_id
+                 LIMIT %(limit)s
+                   FOR NO KEY UPDATE SKIP LOCKED
+                """,
+                today=today,
+                all=ids is None,
+                ids=list(ids or []),
+                limit=limit,
             )
-            if not groups:
-                break
-            for (partner,) in groups:
+
+        def process(partners):
+            for partner in partners:
                 partner._member_expire_points(today)
-            if self.env.context.get("member_no_commit"):
-                break
-            # crons commit per batch on purpose: expired members are done even if a later one fails
-            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+        self._member_claim_batches(query, batch_size, process, partner_ids)
 
     def _member_expire_points(self, today):
         self.ensure_one()
@@ -304,6 +360,8 @@ class ResPartner(models.Model):
             )
         )
         balance._apply(principal=principal, bonus=bonus)
+        if kind in ("spend", "refund") and bonus:
+            move._post_bonus_expense(-bonus)
         return move
 
     def _member_wallet_split(self, balance, amount):

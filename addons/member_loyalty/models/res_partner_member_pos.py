@@ -104,3 +104,25 @@ class ResPartner(models.Model):
         partner = partner_model.sudo().create(create_vals)
         partner._member_enrol(config=config, company=config.company_id)
         return partner.with_env(self.env).member_pos_info(config.id)
+
+    def member_pos_topup_preview(self, amount, config_id):
+        """What a top-up of ``amount`` at this till gives (the rules of the POS company)."""
+        self.ensure_one()
+        self._member_check_rights()
+        config = self._member_pos_config(config_id)
+        if not self.member_number:
+            raise ValidationError(self.env._("%s is not a member.", self.display_name))
+        member = self.with_company(config.company_id).sudo()  # rights checked above
+        amount = member._member_check_amount(amount)
+        currency = member.member_balance_id.currency_id or config.currency_id
+        rule = member.env["member.topup.rule"]._get_rule(
+            amount, member.member_tier_id, config.company_id
+        )
+        bonus, bonus_points = rule._get_bonus(amount, currency)
+        return {
+            "amount": amount,
+            "bonus_amount": bonus,
+            "bonus_points": bonus_points,
+            "rule": rule.name or False,
+            "balance_after": currency.round(member.member_wallet + amount + bonus),
+        }

@@ -3,6 +3,8 @@ from . import (
     test_concurrency,
     test_concurrency_pos,
     test_demo,
+    test_hold,
+    test_hold_concurrency,
     test_members,
     test_points,
     test_pos,

@@ -51,3 +51,20 @@ class TestAccounting(MemberLoyaltyCase):
         self.member.member_topup(500.0, "acc-1")
         self.assertEqual(self._balance(self.deposit), -500.0)
         self.assertEqual(self._balance(self.bonus_expense), 0.0)
+        # 550 of stored value (500 paid + 50 bonus), spent proportionally: 110 = 100 + 10 bonus
+        self.member.member_wallet_spend(110.0, "acc-spend")
+        spend = self.member.member_wallet_move_ids.filtered(lambda m: m.kind == "spend")
+        self.assertEqual(spend.amount_bonus, -10.0)
+        entry = spend.account_move_id
+        self.assertEqual(entry.state, "posted")
+        self.assertEqual(
+            sorted((line.account_id, line.debit, line.credit) for line in entry.line_ids),
+            sorted([(self.bonus_expense, 10.0, 0.0), (self.deposit, 0.0, 10.0)]),
+        )
+        self.assertEqual(self._balance(self.bonus_expense), 10.0)
+        # a replay books nothing more
+        self.member.member_wallet_spend(110.0, "acc-spend")
+        self.assertEqual(self._balance(self.bonus_expense), 10.0)
+        # the cash-out voids the unspent bonus: it was never booked, nothing to reverse
+        self.member.member_cashout("acc-out")
+        self.assertEqual(self._balance(self.bonus_expense), 10.0)

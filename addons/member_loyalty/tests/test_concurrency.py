@@ -113,3 +113,44 @@ class TestConcurrentSpends(TransactionCase):
         self.assertTrue(all(result == results[0] for result in results), results)
         self.assertEqual(results[0][0], "ok")
         self.assertEqual(self._state(), (60.0, 2, []))
+
+    def test_eight_threads_redeem_exactly(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            partner = env["res.partner"].browse(self.partner_id)
+            for points, key in ((200, "old"), (300, "new")):
+                key = f"conc-earn-{key}-{self.partner_id}"
+                partner._member_operation(
+                    key,
+                    lambda balance, k=key, n=points: partner._member_points_credit(
+                        balance, n, k, "earn"
+                    ).points,
+                )
+        keys = [f"conc-redeem-{self.partner_id}-{index}" for index in range(8)]
+        results = self._run_threads([("member_points_redeem", (80, key)) for key in keys])
+        accepted = [res for status, res in results if status == "ok"]
+        refused = [res for status, res in results if status == "refused"]
+        self.assertEqual(len(accepted), 6)
+        self.assertEqual(len(refused), 2)
+        self.assertTrue(all("cannot be debited" in message for message in refused))
+        self.assertEqual(
+            sorted(res["points_balance"] for res in accepted), [20, 100, 180, 260, 340, 420]
+        )
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            partner = env["res.partner"].browse(self.partner_id)
+            self.assertEqual(partner.member_points, 20)
+            self.assertEqual(
+                env["member.points.lot"]
+                .search([("partner_id", "=", self.partner_id)])
+                .mapped("points_remaining"),
+                [0, 20],  # the lot closest to expiry (the older one) was consumed first
+            )
+            self.assertEqual(
+                [
+                    row
+                    for row in env["member.balance"]._get_drift()
+                    if row["partner_id"] == self.partner_id
+                ],
+                [],
+            )

@@ -53,6 +53,22 @@ class TestMemberPosTours(MemberLoyaltyCommon, TestPointOfSaleHttpCommon):
         soon = fields.Date.today() + timedelta(days=10)
         lots = cls.env["member.points.lot"].search([("partner_id", "=", cls.member.id)])
         lots.filtered(lambda lot: lot.points_initial == 300).sudo().expiry_date = soon
+        cls.balance_pm = cls.bank_payment_method.copy(
+            {"name": "Member Balance", "payment_method_type": "member_balance"}
+        )
+        cls.main_pos_config.payment_method_ids = [(4, cls.balance_pm.id)]
+        # the stock tour setup archives every POS product but its own special ones
+        (
+            cls.env.ref("member_loyalty.product_member_redeem")
+            | cls.env.ref("member_loyalty.product_member_topup")
+        ).active = True
+
+        # the first tour would build the POS bundles; on a loaded machine that can outlast the
+        # browser's fixed 60 s wait for the tour to be ready, so they are built here
+        for bundle in ("point_of_sale.assets_prod", "web.assets_tests"):
+            assets = cls.env["ir.qweb"]._get_asset_bundle(bundle)
+            assets.js()
+            assets.css()
 
     def setUp(self):
         super().setUp()
@@ -96,3 +112,83 @@ class TestMemberPosTours(MemberLoyaltyCommon, TestPointOfSaleHttpCommon):
         self.assertEqual(order.member_points_earned, 320)
         self.assertEqual(self.member.member_points, 1520)
         self.assertEqual(order.member_points_after, 1520)
+
+    def _member_orders(self):
+        return self.env["pos.order"].search(
+            [("partner_id", "=", self.member.id), ("state", "in", ("paid", "done"))]
+        )
+
+    def test_wallet_authorise_reverse_capture(self):
+        self.start_pos_tour("MemberWalletTour")
+        order = self._member_orders()
+        self.assertEqual(len(order), 1)
+        holds = self.env["member.hold"].search([("partner_id", "=", self.member.id)])
+        self.assertEqual(sorted(holds.mapped("state")), ["captured", "released"])
+        captured = holds.filtered(lambda h: h.state == "captured")
+        self.assertEqual((captured.amount, captured.pos_order_id), (100.0, order))
+        wallet = order.payment_ids.filtered(lambda p: p.payment_method_id == self.balance_pm)
+        self.assertEqual(wallet.amount, 100.0)
+        self.assertEqual(captured.key, f"pos.payment:{wallet.uuid}")
+        self.assertEqual(self.member.member_wallet, 0.0)
+        # one spend kept, the reversed one given back
+        spends = self.env["member.wallet.move"].search([("partner_id", "=", self.member.id)])
+        self.assertEqual(sorted(spends.mapped("kind")), ["refund", "spend", "spend", "topup"])
+        # earning: 160 x 60/160 paid by bank x 2 (gold)
+        self.assertEqual(order.member_points_earned, 120)
+
+    def test_wallet_refused_offline_cash_still_works(self):
+        self.start_pos_tour("MemberWalletOfflineTour")
+        order = self._member_orders()
+        self.assertEqual(len(order), 1, "the offline order synced when the till reconnected")
+        self.assertEqual(order.payment_ids.payment_method_id.name, "Cash")
+        self.assertFalse(self.env["member.hold"].search([("partner_id", "=", self.member.id)]))
+        self.assertEqual(self.member.member_wallet, 100.0)
+        self.assertEqual(order.member_points_earned, 160)
+
+    def test_redeem_points_authorised_and_captured(self):
+        self.start_pos_tour("MemberRedeemTour")
+        order = self._member_orders()
+        self.assertEqual(order.amount_total, 140.0)
+        line = order.lines.filtered(lambda line: line.price_subtotal_incl < 0)
+        self.assertEqual((line.member_redeem_points, line.price_subtotal_incl), (500, -20.0))
+        hold = self.env["member.hold"].search([("partner_id", "=", self.member.id)])
+        self.assertEqual((hold.kind, hold.state, hold.points), ("points", "captured", 500))
+        self.assertEqual(hold.key, f"pos.order.line:{line.uuid}:redeem")
+        self.assertEqual(order.member_points_earned, 280)
+        self.assertEqual(self.member.member_points, 980)
+
+    def test_redeem_line_locked_and_removal_gives_back(self):
+        self.start_pos_tour("MemberRedeemRemoveTour")
+        hold = self.env["member.hold"].search([("partner_id", "=", self.member.id)])
+        self.assertEqual((hold.points, hold.state), (1000, "released"))
+        self.assertEqual(self.member.member_points, 1200)
+
+    def test_topup_preview_equals_booking(self):
+        self.start_pos_tour("MemberTopupTour")
+        order = self._member_orders()
+        self.assertEqual(
+            (order.amount_total, order.payment_ids.payment_method_id.name), (500.0, "Cash")
+        )
+        moves = order.member_wallet_move_ids
+        self.assertEqual(
+            sorted((m.kind, m.amount_principal, m.amount_bonus) for m in moves),
+            [("bonus", 0.0, 50.0), ("topup", 500.0, 0.0)],
+        )
+        self.assertEqual(self.member.member_wallet, 650.0)
+        self.assertEqual(
+            (order.member_topup_bonus_amount, order.member_wallet_after), (50.0, 650.0)
+        )
+        self.assertEqual(order.member_points_earned, 0, "a top-up earns no points")
+
+    def test_refund_gives_stored_value_back_to_the_card(self):
+        self.start_pos_tour("MemberRefundTour")
+        sale, refund = self._member_orders().sorted("id")
+        self.assertEqual(refund.refunded_order_id, sale)
+        self.assertEqual(refund.amount_total, -160.0)
+        back = refund.member_wallet_move_ids
+        self.assertEqual((back.kind, back.amount), ("refund", 100.0))
+        cash = refund.payment_ids.filtered(lambda p: p.payment_method_id.name == "Cash")
+        self.assertEqual(cash.amount, -60.0)
+        self.assertEqual(self.member.member_wallet, 100.0)
+        self.assertEqual(refund.member_points_reversed, 120)
+        self.assertEqual(self.member.member_points, 1200)

@@ -1,7 +1,8 @@
 from datetime import timedelta
 
 from odoo import fields
-from odoo.tests import tagged
+from odoo.exceptions import ValidationError
+from odoo.tests import freeze_time, tagged
 
 from .common import MemberLoyaltyCase
 
@@ -30,6 +31,47 @@ class TestTiers(MemberLoyaltyCase):
         self.member.member_topup(1000.0, "t-1")
         self.assertEqual(self.member.property_product_pricelist, pricelist)
 
+    def test_tier_pricelist_in_every_company(self):
+        """Branch and franchise companies get the member prices too: their own pricelist of the
+        tier, else the shared one; a downgrade takes the member prices back everywhere."""
+        main = self.env.company
+        branch = self.env["res.company"].create({"name": "Branch", "parent_id": main.id})
+        franchise = self.env["res.company"].create({"name": "Franchisee"})
+        shared = self.env["product.pricelist"].create(
+            {"name": "Silver prices", "company_id": False}
+        )
+        franchise_prices = self.env["product.pricelist"].create(
+            {"name": "Silver franchise prices", "company_id": franchise.id}
+        )
+        self.tier_silver.write(
+            {"pricelist_id": shared.id, "company_pricelist_ids": [(6, 0, franchise_prices.ids)]}
+        )
+        self.member.member_topup(1000.0, "t-1")
+        self.assertEqual(self.member.member_tier_id, self.tier_silver)
+        for company, expected in ((main, shared), (branch, shared), (franchise, franchise_prices)):
+            self.assertEqual(
+                self.member.with_company(company).property_product_pricelist, expected, company.name
+            )
+        # downgrade at the review: the member prices are withdrawn in every company
+        move = self.member.member_wallet_move_ids.filtered(lambda m: m.kind == "topup")
+        self.env.cr.execute(
+            "UPDATE member_wallet_move SET date = %s WHERE id = %s",
+            (fields.Datetime.now() - timedelta(days=400), move.id),
+        )
+        self.env["member.wallet.move"].invalidate_model(["date"])
+        self.env["res.partner"].with_context(member_no_commit=True)._cron_review_tiers()
+        self.assertEqual(self.member.member_tier_id, self.tier_basic)
+        for company in (main, branch, franchise):
+            self.assertFalse(self.member.with_company(company).specific_property_product_pricelist)
+
+    def test_one_pricelist_per_company(self):
+        franchise = self.env["res.company"].create({"name": "Franchisee"})
+        pricelists = self.env["product.pricelist"].create(
+            [{"name": f"Franchise {n}", "company_id": franchise.id} for n in range(2)]
+        )
+        with self.assertRaisesRegex(ValidationError, "several pricelists for one company"):
+            self.tier_silver.company_pricelist_ids = pricelists
+
     def test_downgrade_only_at_review_when_retention_missed(self):
         self.member.member_topup(1000.0, "t-1")
         self.assertEqual(self.member.member_tier_id, self.tier_silver)
@@ -45,6 +87,10 @@ class TestTiers(MemberLoyaltyCase):
         self.env["member.wallet.move"].invalidate_model(["date"])
         self.member.member_topup(10.0, "t-2")
         self.assertEqual(self.member.member_tier_id, self.tier_silver)
+        # a second run the same day reviews nobody again; the next month's review downgrades
         self.env["res.partner"].with_context(member_no_commit=True)._cron_review_tiers()
+        self.assertEqual(self.member.member_tier_id, self.tier_silver)
+        with freeze_time(fields.Date.today() + timedelta(days=31)):
+            self.env["res.partner"].with_context(member_no_commit=True)._cron_review_tiers()
         self.assertEqual(self.member.member_tier_id, self.tier_basic)
         self.assertEqual(self._last_change().reason, "downgrade")

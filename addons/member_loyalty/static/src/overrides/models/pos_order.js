@@ -17,6 +17,20 @@ patch(PosOrder.prototype, {
             this.set_pricelist(pricelist);
         }
     },
+    getDefaultAmountDueToPayIn(paymentMethod) {
+        const due = super.getDefaultAmountDueToPayIn(...arguments);
+        const member = this.uiState.member;
+        const refund = this.uiState.memberRefund;
+        if (paymentMethod.payment_method_type === "member_balance" && refund && due < 0) {
+            // a refund gives back at most what stored value paid on the refunded order
+            return Math.max(due, -refund.wallet_refundable);
+        }
+        if (paymentMethod.payment_method_type === "member_balance" && member && due > 0) {
+            // a stored-value line never starts above the balance
+            return Math.min(due, Math.max(0, member.balance));
+        }
+        return due;
+    },
     /** Estimate of the points this order earns, from the server's rules (booked at sync). */
     getMemberPointsEstimate() {
         const member = this.uiState.member;
@@ -33,7 +47,11 @@ patch(PosOrder.prototype, {
         const memberPaid = this.payment_ids
             .filter((p) => p.payment_method_id?.member_payment_kind)
             .reduce((sum, p) => sum + p.get_amount(), 0);
-        const ratio = Math.max(0, (total - memberPaid) / total);
+        // points redeemed count as member money, as on the server
+        const redeemed = -this.lines
+            .filter((line) => line.product_id?.id === this.config.member_redeem_product_id?.id)
+            .reduce((sum, line) => sum + line.get_price_with_tax(), 0);
+        const ratio = Math.max(0, (total - memberPaid) / (total + redeemed));
         const points = eligible * ratio * member.points_per_unit * member.earn_multiplier;
         return Math.max(0, Math.floor(Math.round(points * 1e6) / 1e6));
     },
@@ -46,6 +64,15 @@ patch(PosOrder.prototype, {
                 earned: this.member_points_earned,
                 points: this.member_points_after,
                 wallet: this.member_wallet_after,
+                redeemed: this.member_points_redeemed,
+                principalSpent: this.member_wallet_principal_spent,
+                bonusSpent: this.member_wallet_bonus_spent,
+                reversed: this.member_points_reversed,
+                returned: this.member_points_returned,
+                refunded: this.member_wallet_refunded,
+                topup: this.member_topup_amount,
+                topupBonus: this.member_topup_bonus_amount,
+                topupBonusPoints: this.member_topup_bonus_points,
                 pending: false,
             };
         } else if (this.get_partner()?.member_number) {

@@ -1,4 +1,6 @@
 import { scan_barcode } from "@point_of_sale/../tests/tours/utils/common";
+import * as NumberPopup from "@point_of_sale/../tests/tours/utils/number_popup_util";
+import * as Dialog from "@point_of_sale/../tests/tours/utils/dialog_util";
 
 export function clickMemberButton() {
     return [{ content: "open the member search", trigger: ".o_member_button", run: "click" }];
@@ -90,5 +92,72 @@ export function receiptHas(selector, text) {
             content: `receipt shows ${text}`,
             trigger: `.receipt-screen .o_member_receipt ${selector}:contains("${text}")`,
         },
+    ];
+}
+export function paymentLineStatusIs(name, status) {
+    return [
+        {
+            content: `${name} payment line: ${status}`,
+            trigger: `.paymentlines .paymentline.selected .payment-name:contains("${name}")`,
+        },
+        {
+            content: `${name} payment line: ${status}`,
+            trigger: `.paymentlines .electronic_payment .electronic_status:contains("${status}")`,
+        },
+    ];
+}
+export function reversePayment() {
+    return [
+        {
+            content: "reverse the member balance payment",
+            trigger: ".paymentlines .send_payment_reversal",
+            run: "click",
+        },
+    ];
+}
+export function goOffline() {
+    return [
+        {
+            content: "the till loses its connection",
+            trigger: "body",
+            run: () => {
+                window.posmodel.data.network.offline = true;
+            },
+        },
+    ];
+}
+export function goOnline() {
+    return [
+        {
+            content: "the till reconnects",
+            trigger: "body",
+            run: () => {
+                window.posmodel.data.network.offline = false;
+            },
+        },
+    ];
+}
+export function dialogBodyContains(text) {
+    return [
+        {
+            content: `popup says ${text}`,
+            trigger: `.modal:not(.o_inactive_modal) .modal-body:contains("${text}")`,
+        },
+    ];
+}
+export function redeem(points) {
+    return [
+        { content: "redeem points", trigger: ".o_member_badge .o_member_redeem", run: "click" },
+        ...NumberPopup.enterValue(points),
+        ...NumberPopup.isShown(points),
+        Dialog.confirm(),
+    ];
+}
+export function topUp(amount) {
+    return [
+        { content: "top up", trigger: ".o_member_badge .o_member_topup", run: "click" },
+        ...NumberPopup.enterValue(amount),
+        ...NumberPopup.isShown(amount),
+        Dialog.confirm(),
     ];
 }
