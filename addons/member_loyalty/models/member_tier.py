@@ -113,6 +113,33 @@ class MemberTier(models.Model):
     def _load_pos_data_fields(self, config_id):
         return ["id", "name", "sequence", "color", "pricelist_id", "points_multiplier"]
 
+    def _load_pos_data(self, data):
+        """The till gets each tier's pricelist of its own company (``pricelist_id`` holds it):
+        a branch or franchise till applies that company's member prices."""
+        res = super()._load_pos_data(data)
+        company = self._member_pos_company(data)
+        # sudo: configuration read for the till; pricelists of other companies are only compared
+        tiers = self.sudo().browse([values["id"] for values in res["data"]])
+        pricelists = {tier.id: tier._get_pricelist(company).id or False for tier in tiers}
+        for values in res["data"]:
+            if "pricelist_id" in values:
+                values["pricelist_id"] = pricelists[values["id"]]
+        return res
+
+    @api.model
+    def _member_pos_company(self, data):
+        """Company of the till whose data is loaded."""
+        return self.env["pos.config"].browse(data["pos.config"]["data"][0]["id"]).company_id
+
+    @api.model
+    def _member_pos_pricelists(self, company):
+        """Member pricelists of the active tiers in ``company``."""
+        pricelists = self.env["product.pricelist"]
+        # sudo: see _load_pos_data; the till then reads these pricelists with its own rights
+        for tier in self.sudo().search(self._load_pos_data_domain({})):
+            pricelists |= tier._get_pricelist(company)
+        return pricelists.sudo(False)
+
     @api.model
     def _get_base_tier(self):
         """Tier given at enrolment: the lowest active tier."""

@@ -149,8 +149,9 @@ class PosOrder(models.Model):
             key = f"pos.order.line:{line.uuid or line.id}:topup"
             member._member_operation(
                 key,
+                # the sale of the line books the money (Cr deposits): no second entry
                 lambda balance, a=amount, k=key: member._member_topup_apply(
-                    balance, a, k, payment_ref=self.name, order=self
+                    balance, a, k, payment_ref=self.name, book_payment=False, order=self
                 ),
                 kinds={"topup"},
             )
@@ -219,16 +220,21 @@ class PosOrder(models.Model):
         promotion = self.env["member.earn.promotion"]._get_multiplier(date, config, company)
         return multiplier * promotion
 
+    @api.model
+    def _member_eligible_amount(self, lines):
+        """Amount (taxes included, signed) of the ``lines`` whose product earns points."""
+        return sum(
+            line.price_subtotal_incl
+            for line in lines
+            if line.product_id.product_tmpl_id._member_earns_points()
+        )
+
     def _member_points_to_earn(self, member):
         """Points for the paid amount of eligible lines, member payments excluded."""
         currency = self.currency_id
         if currency.compare_amounts(self.amount_total, 0.0) <= 0:
             return 0
-        eligible = sum(
-            line.price_subtotal_incl
-            for line in self.lines
-            if line.product_id.product_tmpl_id._member_earns_points()
-        )
+        eligible = self._member_eligible_amount(self.lines)
         member_paid = sum(
             self.payment_ids.filtered("payment_method_id.member_payment_kind").mapped("amount")
         )
@@ -256,12 +262,15 @@ class PosOrder(models.Model):
         member._member_operation(key, earn)
 
     def _member_reverse_earning(self, member):
-        """Take back the points of the refunded part of the original order."""
+        """Take back the points of the refunded part of the original order: the refunded
+        amount of lines that earn points over the original order's earning amount (lines of
+        excluded products earned nothing, so refunding them takes nothing back)."""
         origin = self.refunded_order_id
         earned = sum(
             origin.member_points_move_ids.filtered(lambda m: m.kind == "earn").mapped("points")
         )
-        if not earned or not origin.amount_total:
+        base = self._member_eligible_amount(origin.lines)
+        if not earned or self.currency_id.compare_amounts(base, 0.0) <= 0:
             return
         refunds = self.search(
             [("id", "!=", self.id), ("lines.refunded_orderline_id.order_id", "=", origin.id)]
@@ -271,7 +280,8 @@ class PosOrder(models.Model):
                 lambda m: m.kind == "refund" and m.points < 0
             ).mapped("points")
         )
-        share = min(1.0, -self.amount_total / origin.amount_total)
+        refunded = -self._member_eligible_amount(self.lines)
+        share = min(1.0, max(0.0, refunded / base))
         points = min(round(earned * share), earned - reversed_before)
         if points <= 0:
             return

@@ -27,10 +27,10 @@ class ProductPricelist(models.Model):
 
     @api.model
     def _load_pos_data_domain(self, data):
-        # tier pricelists are loaded so that member prices apply as soon as the member is set
-        tiers = self.env["member.tier"].search([("pricelist_id", "!=", False)])
-        if not tiers.pricelist_id:
+        # the tiers' pricelists of the till's company are loaded so that member prices apply
+        # as soon as the member is set
+        Tier = self.env["member.tier"]
+        pricelists = Tier._member_pos_pricelists(Tier._member_pos_company(data))
+        if not pricelists:
             return super()._load_pos_data_domain(data)
-        return expression.OR(
-            [super()._load_pos_data_domain(data), [("id", "in", tiers.pricelist_id.ids)]]
-        )
+        return expression.OR([super()._load_pos_data_domain(data), [("id", "in", pricelists.ids)]])

@@ -130,6 +130,19 @@ class ResPartner(models.Model):
             self.env["member.points.lot"].invalidate_model(["points_remaining"])
         self.invalidate_recordset(MEMBER_BALANCE_FIELDS)
 
+    def _member_wallet_debit_vals(self, key, kind):
+        """Extension hook of the lean debit: ``{column: value}`` written into its ledger row
+        besides the engine's own columns (what ``_member_move_vals`` adds for ORM rows, e.g. a
+        bridge's store). Called before the statement; the values must be plain column values.
+        """
+        return {}
+
+    def _member_wallet_debit_check(self, key, kind):
+        """Extension hook of the lean debit: raise to refuse the debit before anything is
+        written (what a bridge checks in the ``create`` of ORM rows). Its row is dated
+        ``self.env.cr.now()`` (the transaction's UTC time)."""
+        return True
+
     def _member_wallet_debit(self, amount, key, kind="spend", note=None):
         """Debit ``amount`` of stored value once per ``key``; returns the new state.
 
@@ -137,6 +150,8 @@ class ResPartner(models.Model):
         splits the amount (principal/bonus, per the spending order), and, only when the key is
         new and the balance covers the amount, writes the spend row and the balance. The row
         lock is thus held for that statement and the commit only. Refusals write nothing.
+        Extensions add columns and checks through ``_member_wallet_debit_vals`` and
+        ``_member_wallet_debit_check`` (no ORM create on this path).
         """
         self.ensure_one()
         if isinstance(amount, bool) or not isinstance(amount, int | float):
@@ -149,6 +164,10 @@ class ResPartner(models.Model):
         for model in ("member.balance", "member.wallet.move", "member.points.move"):
             self.env[model].flush_model()
         self.flush_recordset(["member_number"])
+        read_committed = self._member_read_committed()
+        # the hooks run after the isolation level is set (they may read)
+        self._member_wallet_debit_check(key, kind)
+        extra = self._member_wallet_debit_vals(key, kind)
         query = SQL(
             """
             WITH locked AS (
@@ -186,7 +205,7 @@ class ResPartner(models.Model):
                 INSERT INTO member_wallet_move (
                     partner_id, date, idempotency_key, kind, note, company_id, user_id,
                     currency_id, amount_principal, amount_bonus, amount, balance_after, result,
-                    create_uid, create_date, write_uid, write_date)
+                    create_uid, create_date, write_uid, write_date%(extra_columns)s)
                 SELECT %(partner)s, %(now)s, %(key)s, %(kind)s, %(note)s,
                        COALESCE(%(company)s, (SELECT company_id FROM res_users
                                                WHERE id = %(uid)s)),
@@ -197,7 +216,7 @@ class ResPartner(models.Model):
                            'principal', s.principal - s.from_principal,
                            'bonus', s.bonus - s.from_bonus,
                            'balance', s.principal + s.bonus - s.amount),
-                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                       %(uid)s, %(now)s, %(uid)s, %(now)s%(extra_values)s
                   FROM split s
                     ON CONFLICT (idempotency_key) DO NOTHING
              RETURNING id, company_id, result
@@ -227,8 +246,9 @@ class ResPartner(models.Model):
             company=company_id,
             uid=self.env.uid,
             now=SQL("(now() AT TIME ZONE 'UTC')"),
+            extra_columns=SQL("").join(SQL(", %s", SQL.identifier(column)) for column in extra),
+            extra_values=SQL("").join(SQL(", %s", value) for value in extra.values()),
         )
-        read_committed = self._member_read_committed()
         self.env.cr.execute(query)
         row = self.env.cr.dictfetchone()
         if row is None:  # no balance row yet: create it, then debit

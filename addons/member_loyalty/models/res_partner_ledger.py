@@ -388,8 +388,14 @@ class ResPartner(models.Model):
             principal = currency.round(amount - bonus)
         return principal, bonus
 
-    def _member_topup_apply(self, balance, amount, key, payment_ref=None, **origin):
-        """Top-up of ``amount`` with its bonus; returns the result dict."""
+    def _member_topup_apply(
+        self, balance, amount, key, payment_ref=None, book_payment=True, **origin
+    ):
+        """Top-up of ``amount`` with its bonus; returns the result dict.
+
+        ``book_payment``: False when the money received is booked by its own sale (a top-up
+        line sold at the till credits the deposits account): only the bonus is booked here.
+        """
         rule = (
             self.env["member.topup.rule"]
             .sudo()
@@ -402,7 +408,7 @@ class ResPartner(models.Model):
             self._member_wallet_move(balance, 0.0, bonus, f"{key}/bonus", "bonus", **origin)
         if bonus_points:
             self._member_points_credit(balance, bonus_points, f"{key}/points", "bonus", **origin)
-        move._post_accounting(cash=amount, bonus=bonus)
+        move._post_accounting(cash=amount if book_payment else 0.0, bonus=bonus)
         self._member_update_tier()
         move.result = {
             **self._member_state(balance),

@@ -129,6 +129,110 @@ class TestPosEarning(MemberLoyaltyCommon, TestPoSCommon):
         self.assertEqual(refund.member_wallet_move_ids.amount, 25.0)
         self.assertEqual(self.member.member_wallet, 75.0)
 
+    def test_refund_of_excluded_product_takes_no_points_back(self):
+        """Cigarettes earned nothing: refunding them keeps the points of the rice; refunding
+        the rice then takes back all it earned."""
+        order = self._create_orders(
+            [
+                {
+                    "pos_order_lines_ui_args": [(self.product_a, 1), (self.product_b, 1)],
+                    "customer": self.member,
+                    "payments": [(self.cash_pm1, 150.0)],
+                }
+            ]
+        ).popitem()[1]
+        self.assertEqual(self._earned(order), 100)
+        rice, cigarettes = order.lines.sorted(lambda line: line.product_id != self.product_a)
+
+        def refund(line, amount):
+            return self._create_orders(
+                [
+                    {
+                        "pos_order_lines_ui_args": [
+                            {
+                                "product": line.product_id,
+                                "quantity": -1,
+                                "refunded_orderline_id": line.id,
+                            }
+                        ],
+                        "customer": self.member,
+                        "payments": [(self.cash_pm1, -amount)],
+                    }
+                ]
+            ).popitem()[1]
+
+        first = refund(cigarettes, 50.0)
+        self.assertFalse(first.member_points_move_ids)
+        self.assertEqual(self.member.member_points, 100)
+        second = refund(rice, 100.0)
+        self.assertEqual(second.member_points_move_ids.points, -100)
+        self.assertEqual(self.member.member_points, 0)
+
+    def test_till_loads_the_tier_pricelist_of_its_company(self):
+        """A till applies the member prices of its own company: the tier's pricelist for that
+        company, not the shared one, and no other company's pricelist is loaded."""
+        Pricelist = self.env["product.pricelist"]
+        franchise = self.env["res.company"].create({"name": "Franchisee"})
+        shared = Pricelist.create({"name": "Gold prices", "company_id": False})
+        own, other = Pricelist.create(
+            [
+                {"name": "Gold prices (store)", "company_id": self.config.company_id.id},
+                {"name": "Gold prices (franchise)", "company_id": franchise.id},
+            ]
+        )
+        self.tier_gold.write(
+            {"pricelist_id": shared.id, "company_pricelist_ids": [(6, 0, (own | other).ids)]}
+        )
+        data = self.config.current_session_id.load_data(
+            ["pos.config", "product.pricelist", "member.tier"]
+        )
+        tiers = {values["id"]: values for values in data["member.tier"]["data"]}
+        self.assertEqual(tiers[self.tier_gold.id]["pricelist_id"], own.id)
+        loaded = {values["id"] for values in data["product.pricelist"]["data"]}
+        self.assertIn(own.id, loaded)
+        self.assertNotIn(other.id, loaded)
+
+    def test_till_topup_books_the_deposits_once(self):
+        """A top-up of 500 sold at the till: its sale credits the customer deposits (not
+        income), the engine adds no second entry; once the session is closed the deposits
+        account holds exactly 500 more."""
+        company = self.config.company_id
+        journal = self.env["account.journal"].create(
+            {"name": "Member top-ups", "code": "MTOP", "type": "bank", "company_id": company.id}
+        )
+        deposit = self.env["account.account"].create(
+            {"name": "Member deposits", "code": "ML2100", "account_type": "liability_current"}
+        )
+        company.write(
+            {"member_topup_journal_id": journal.id, "member_deposit_account_id": deposit.id}
+        )
+        self.rule_500.active = False
+        topup = self.config.member_topup_product_id
+        income = topup._get_product_accounts()["income"]
+        data = self.create_ui_order_data(
+            [(topup, 1)], customer=self.member, payments=[(self.cash_pm1, 500.0)]
+        )
+        line = data["lines"][0][2]
+        line.update(price_unit=500.0, price_subtotal=500.0, price_subtotal_incl=500.0)
+        data.update(amount_total=500.0, amount_paid=500.0)
+        self.env["pos.order"].sync_from_ui([data])
+        self.assertEqual(self.member.member_wallet, 500.0)
+        move = self.member.member_wallet_move_ids
+        self.assertEqual((move.kind, move.amount), ("topup", 500.0))
+        self.assertFalse(move.account_move_id, "the till's sale books the money")
+        self.pos_session.action_pos_session_validate()
+        self.assertEqual(self.pos_session.state, "closed")
+
+        def balance(account):
+            lines = self.env["account.move.line"].search(
+                [("account_id", "=", account.id), ("parent_state", "=", "posted")]
+            )
+            return sum(lines.mapped("balance"))
+
+        self.assertEqual(balance(deposit), -500.0)
+        self.assertEqual(balance(journal.default_account_id), 0.0)
+        self.assertEqual(balance(income), 0.0)
+
     def test_birthday_multiplier_and_upgrade_on_spend(self):
         today = self.env["pos.order"]._fields["date_order"].default(self.env["pos.order"])
         self.member.birthday = today.date().replace(year=1990)

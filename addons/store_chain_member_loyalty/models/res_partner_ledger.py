@@ -13,20 +13,16 @@ class ResPartner(models.Model):
         vals["chain_store_id"] = self._chain_movement_store(order).id
         return vals
 
-    def _member_wallet_debit(self, amount, key, *args, **kwargs):
-        """The lean stored-value debit writes its row in SQL: give it its store afterwards."""
-        result = super()._member_wallet_debit(amount, key, *args, **kwargs)
-        store = self._chain_movement_store()
-        if store:
-            self.env.cr.execute(
-                """
-                UPDATE member_wallet_move SET chain_store_id = %s
-                 WHERE idempotency_key = %s AND chain_store_id IS NULL
-                """,
-                (store.id, key),
-            )
-            self.env["member.wallet.move"].invalidate_model(["chain_store_id"])
-        return result
+    def _member_wallet_debit_vals(self, key, kind):
+        """The lean stored-value debit writes its row in SQL: its store goes in that row."""
+        vals = super()._member_wallet_debit_vals(key, kind)
+        vals["chain_store_id"] = self._chain_movement_store().id or None
+        return vals
+
+    def _member_wallet_debit_check(self, key, kind):
+        """No lean debit dated inside a confirmed settlement period (as for ORM rows)."""
+        self.env["chain.settlement"]._check_unlocked([self.env.cr.now()])
+        return super()._member_wallet_debit_check(key, kind)
 
     @api.model
     def _chain_movement_store(self, order=None):

@@ -90,6 +90,24 @@ class TestSettlement(ChainMemberCommon):
         self.assertTrue(earned)
         self.assertEqual(earned.chain_store_id, self.store_b)
 
+    def test_api_spend_records_its_store_and_respects_the_lock(self):
+        """The lean API spend writes its store into its ledger row, and is refused (nothing
+        written) when it would be dated inside a confirmed settlement period."""
+        self._at(self.store_a).member_topup(100.0, "lean-topup")
+        self._at(self.store_b).member_wallet_spend(20.0, "lean-spend-b")
+        spend = self.env["member.wallet.move"].search([("idempotency_key", "=", "lean-spend-b")])
+        self.assertEqual((spend.chain_store_id, spend.amount), (self.store_b, -20.0))
+        # a period covering now, locked (as a confirmed settlement of that day would be)
+        today = self.env.cr.now().date()
+        settlement = self.env["chain.settlement"].create({"date_from": today, "date_to": today})
+        settlement.with_context(chain_settlement_confirm=True).write({"state": "confirmed"})
+        with self.assertRaisesRegex(UserError, "inside the settled period"):
+            self._at(self.store_b).member_wallet_spend(30.0, "lean-spend-locked")
+        self.assertFalse(
+            self.env["member.wallet.move"].search([("idempotency_key", "=", "lean-spend-locked")])
+        )
+        self.assertEqual(self.member.member_wallet, 80.0)
+
     def test_randomised_scenario_reconciles_exactly(self):
         rng = random.Random(20261123)
         self.rule_500.active = True  # bonus money: top up 500 get 50

@@ -11,7 +11,8 @@ patch(PosOrder.prototype, {
     },
     updatePricelistAndFiscalPosition(newPartner) {
         super.updatePricelistAndFiscalPosition(...arguments);
-        // member prices from the tier, not the company-dependent partner pricelist
+        // member prices from the tier (its pricelist of the till's company, set by the loader),
+        // not the company-dependent partner pricelist
         const pricelist = newPartner?.member_tier_id?.pricelist_id;
         if (pricelist) {
             this.set_pricelist(pricelist);
