@@ -29,12 +29,13 @@ def drop_db(options, name):
     cnx.close()
 
 
-def scratch_db(options, name):
+def scratch_db(options, name, template=None):
+    """A new empty database `name` (a copy of `template` if given), replacing any old one."""
     drop_db(options, name)
     cnx = connect(options)
     cnx.autocommit = True
     with cnx.cursor() as cr:
-        cr.execute(f'CREATE DATABASE "{name}"')
+        cr.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     cnx.close()
     return name
 

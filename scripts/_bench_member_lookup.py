@@ -5,7 +5,7 @@ import statistics
 import time
 from pathlib import Path
 
-from _bench_lib import drop_db, odoo_db, section
+from _bench_lib import odoo_db, scratch_db, section
 from _conf import connect
 
 BASE_DB = "chain_bench_member_lookup"  # member_loyalty with demo data and 100 members
@@ -83,12 +83,7 @@ def _databases(options):
         print(f"  (building {BIG_DB}: {MEMBERS:,} members, once)", flush=True)
         _open_session(odoo.modules.registry.Registry(BASE_DB))
         odoo.sql_db.close_db(BASE_DB)
-        drop_db(options, BIG_DB)
-        cnx = connect(options)
-        cnx.autocommit = True
-        with cnx.cursor() as cr:
-            cr.execute(f'CREATE DATABASE "{BIG_DB}" TEMPLATE "{BASE_DB}"')
-        cnx.close()
+        scratch_db(options, BIG_DB, template=BASE_DB)
         cnx = connect(options, BIG_DB)
         with cnx, cnx.cursor() as cr:
             _add_members(cr, SMALL + 1, MEMBERS - SMALL)

@@ -1,5 +1,26 @@
 from odoo.tests import TransactionCase
 
+MEMBER_TABLES = (
+    "member_hold",
+    "member_wallet_move",
+    "member_points_move",
+    "member_points_lot",
+    "member_tier_history",
+    "member_balance",
+)
+
+
+def delete_committed_members(cr, partner_ids):
+    """Remove members a threaded test committed (other cursors had to see them), with their
+    ledgers, balances, holds and chatter."""
+    for table in MEMBER_TABLES:
+        cr.execute(f"DELETE FROM {table} WHERE partner_id = ANY(%s)", (list(partner_ids),))
+    cr.execute(
+        "DELETE FROM mail_message WHERE model = %s AND res_id = ANY(%s)",
+        ("res.partner", list(partner_ids)),
+    )
+    cr.execute("DELETE FROM res_partner WHERE id = ANY(%s)", (list(partner_ids),))
+
 
 class MemberLoyaltyCommon:
     """Fixtures shared by the member tests: a clean configuration (demo rules archived)."""

@@ -7,6 +7,8 @@ from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
+from .common import delete_committed_members
+
 
 @tagged("post_install", "-at_install")
 class TestConcurrentSpends(TransactionCase):
@@ -28,19 +30,7 @@ class TestConcurrentSpends(TransactionCase):
 
     def _cleanup(self):
         with self.registry.cursor() as cr:
-            for table in (
-                "member_wallet_move",
-                "member_points_move",
-                "member_points_lot",
-                "member_tier_history",
-                "member_balance",
-            ):
-                cr.execute(f"DELETE FROM {table} WHERE partner_id = %s", (self.partner_id,))
-            cr.execute(
-                "DELETE FROM mail_message WHERE model = %s AND res_id = %s",
-                ("res.partner", self.partner_id),
-            )
-            cr.execute("DELETE FROM res_partner WHERE id = %s", (self.partner_id,))
+            delete_committed_members(cr, [self.partner_id])
 
     def _call(self, method, *args):
         """Run one API call in its own transaction, retried on serialization failures

@@ -8,6 +8,8 @@ from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
+from .common import MEMBER_TABLES, delete_committed_members
+
 
 @tagged("post_install", "-at_install")
 class TestConcurrentPosSync(TransactionCase):
@@ -51,8 +53,8 @@ class TestConcurrentPosSync(TransactionCase):
             env = api.Environment(cr, api.SUPERUSER_ID, {})
             partner_id = self.ids.get("partner")
             if partner_id:
-                for table in ("member_wallet_move", "member_points_move", "member_points_lot",
-                              "member_tier_history", "member_balance"):  # fmt: skip
+                # the orders' ledger rows go before the orders
+                for table in MEMBER_TABLES:
                     cr.execute(f"DELETE FROM {table} WHERE partner_id = %s", (partner_id,))
             session_id = self.ids.get("session")
             if session_id:
@@ -75,11 +77,7 @@ class TestConcurrentPosSync(TransactionCase):
                 template.available_in_pos = False
                 template.unlink()
             if partner_id:
-                cr.execute(
-                    "DELETE FROM mail_message WHERE model = %s AND res_id = %s",
-                    ("res.partner", partner_id),
-                )
-                cr.execute("DELETE FROM res_partner WHERE id = %s", (partner_id,))
+                delete_committed_members(cr, [partner_id])
 
     def _order_data(self):
         order_uuid = str(uuid.uuid4())

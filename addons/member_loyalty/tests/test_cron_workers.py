@@ -5,6 +5,8 @@ from odoo import api
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
+from .common import delete_committed_members
+
 
 @tagged("post_install", "-at_install")
 class TestCronWorkers(TransactionCase):
@@ -46,19 +48,7 @@ class TestCronWorkers(TransactionCase):
 
     def _cleanup(self):
         with self.registry.cursor() as cr:
-            for table in (
-                "member_wallet_move",
-                "member_points_move",
-                "member_points_lot",
-                "member_tier_history",
-                "member_balance",
-            ):
-                cr.execute(f"DELETE FROM {table} WHERE partner_id = ANY(%s)", (self.partner_ids,))
-            cr.execute(
-                "DELETE FROM mail_message WHERE model = %s AND res_id = ANY(%s)",
-                ("res.partner", self.partner_ids),
-            )
-            cr.execute("DELETE FROM res_partner WHERE id = ANY(%s)", (self.partner_ids,))
+            delete_committed_members(cr, self.partner_ids)
 
     def _run_workers(self, method, workers=2):
         errors = []

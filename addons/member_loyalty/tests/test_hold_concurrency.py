@@ -41,9 +41,6 @@ class TestConcurrentHoldCapture(test_concurrency_pos.TestConcurrentPosSync):
             )
 
     def _cleanup(self):
-        with self.registry.cursor() as cr:
-            if self.ids.get("partner"):
-                cr.execute("DELETE FROM member_hold WHERE partner_id = %s", (self.ids["partner"],))
         res = super()._cleanup()
         if self.ids.get("balance_pm"):
             with self.registry.cursor() as cr:
