@@ -296,8 +296,9 @@ class MemberCampaign(models.Model):
                 """
                 SELECT p.partner_id, 'churn-' || p.last_order_date AS occurrence
                   FROM member_marketing_profile p
-                 WHERE p.churn_ratio >= %(threshold)s
+                 WHERE %(churn_ratio)s >= %(threshold)s
                 """,
+                churn_ratio=self.env["member.marketing.profile"]._field_to_sql("p", "churn_ratio"),
                 threshold=self.churn_ratio_threshold,
             )
         if self.trigger_type == "first_purchase":
@@ -409,10 +410,15 @@ class MemberCampaign(models.Model):
         self.ensure_one()
         if not self.respect_quiet_hours:
             return False
+        return self._is_quiet_hour(now, self._get_timezone())
+
+    @api.model
+    def _is_quiet_hour(self, now, timezone):
+        """True when ``now`` (naive UTC) falls in the quiet hours of ``timezone``."""
         start, end = self._get_quiet_hours()
         if start == end:
             return False
-        local = pytz.utc.localize(now).astimezone(pytz.timezone(self._get_timezone()))
+        local = pytz.utc.localize(now).astimezone(pytz.timezone(timezone))
         hour = local.hour + local.minute / 60.0
         if start < end:
             return start <= hour < end

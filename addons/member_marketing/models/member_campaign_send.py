@@ -102,7 +102,13 @@ class MemberCampaignSend(models.Model):
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining if done else 0)
 
     @api.model
-    def _claim_batch(self, batch_size, quiet_campaign_ids):
+    def _get_claim_condition(self, now):
+        """Extra SQL condition on the queued send ``s`` and its campaign ``c`` for claiming it
+        now (hook for bridges, e.g. quiet hours in the member's store time zone)."""
+        return SQL("TRUE")
+
+    @api.model
+    def _claim_batch(self, batch_size, quiet_campaign_ids, now=None):
         self.env.cr.execute(
             SQL(
                 """
@@ -110,11 +116,13 @@ class MemberCampaignSend(models.Model):
               FROM member_campaign_send s
               JOIN member_campaign c ON c.id = s.campaign_id
              WHERE s.state = 'queued' AND c.state = 'running' AND NOT (s.campaign_id = ANY(%s))
+               AND %s
              ORDER BY s.id
              LIMIT %s
                FOR UPDATE OF s SKIP LOCKED
             """,
                 list(quiet_campaign_ids),
+                self._get_claim_condition(now or fields.Datetime.now()),
                 batch_size,
             )
         )
@@ -133,7 +141,7 @@ class MemberCampaignSend(models.Model):
         processed = batches = 0
         while not max_batches or batches < max_batches:
             try:
-                batch = self._claim_batch(batch_size, quiet_ids)
+                batch = self._claim_batch(batch_size, quiet_ids, now)
             except pg_errors.SerializationFailure:
                 if not commit:
                     raise
@@ -249,9 +257,7 @@ class MemberCampaignSend(models.Model):
         for campaign, sends in to_send.grouped("campaign_id").items():
             try:
                 with self.env.cr.savepoint():
-                    codes = {}
-                    if campaign.coupon_program_id:
-                        codes = sends._create_coupons(campaign, now)
+                    codes = sends._run_actions(campaign, now)
                     if campaign.channel == "sms":
                         sends._queue_sms(campaign, now, codes)
                     else:
@@ -260,6 +266,14 @@ class MemberCampaignSend(models.Model):
                 # a configuration problem, recorded on each send for the marketing team
                 _logger.warning("Campaign %s: sending failed: %s", campaign.id, error)
                 sends.write({"state": "failed", "error": str(error)[:250], "date_processed": now})
+
+    def _run_actions(self, campaign, now):
+        """Run the campaign's actions for these treatment sends before the message is queued,
+        in the batch's transaction (hook for bridges, e.g. bonus points). Returns the coupon
+        codes by partner id (empty without a coupon program)."""
+        if campaign.coupon_program_id:
+            return self._create_coupons(campaign, now)
+        return {}
 
     def _get_opt_out_url(self):
         self.ensure_one()

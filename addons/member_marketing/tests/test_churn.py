@@ -1,6 +1,8 @@
+from datetime import timedelta
+
 from odoo.tests import tagged
 
-from .common import MemberMarketingCase
+from .common import MemberMarketingCase, insert_orders
 
 
 @tagged("post_install", "-at_install")
@@ -49,3 +51,34 @@ class TestChurnRisk(MemberMarketingCase):
         self.assertEqual(self._profile(single).churn_ratio, 1.0)
         self.assertEqual(self._profile(two).median_interval_days, 5.0)
         self.assertEqual(self._profile(two).churn_ratio, 12.0)
+
+    def test_incremental_refresh(self):
+        """The median is recomputed for members with new purchases only; the day-dependent
+        figures move with the refresh day without rewriting unchanged profiles."""
+        steady = self._member("steady", [(100, 50.0), (90, 50.0), (70, 50.0), (40, 50.0)])
+        buyer = self._member("buyer", [(100, 50.0), (90, 50.0), (70, 50.0), (40, 50.0)])
+        self._refresh()
+        profile = self._profile(steady)
+        self.assertEqual(profile.median_interval_days, 20.0)
+        self.assertEqual(profile.churn_ratio, 2.0)
+        # the next day, nothing bought: nothing stored changes, the figures move with the day
+        tomorrow = self.today + timedelta(days=1)
+        self._refresh(tomorrow)
+        profile.invalidate_recordset()
+        self.assertEqual(profile.refresh_date, self.today, "nothing stored changed: no write")
+        self.assertEqual(profile.recency_days, 41)
+        self.assertEqual(profile.churn_ratio, 2.05)
+        # search and order use the same figures as of the last refresh
+        Profile = self.env["member.marketing.profile"]
+        self.assertIn(profile, Profile.search([("churn_ratio", ">=", 2.05)]))
+        self.assertNotIn(profile, Profile.search([("churn_ratio", ">", 2.05)]))
+        self.assertEqual(Profile.search([("recency_days", "=", 41)]) & profile, profile)
+        # two days later the buyer bought again (gaps 10, 20, 30, 42: median 25)
+        insert_orders(self.env, buyer, [(-2, 80.0)], self.today)
+        self._refresh(self.today + timedelta(days=2))
+        buyer_profile = self._profile(buyer)
+        self.assertEqual(buyer_profile.median_interval_days, 25.0)
+        self.assertEqual(buyer_profile.order_count, 5)
+        self.assertEqual(buyer_profile.churn_ratio, 0.0)
+        ranked = Profile.search([("partner_id", "in", (steady | buyer).ids)])
+        self.assertEqual(ranked.partner_id.ids, [steady.id, buyer.id], "highest risk first")

@@ -181,8 +181,8 @@ class TestSendConcurrency(TransactionCase):
         original = MemberCampaignSend._claim_batch
         claims = []
 
-        def claim_then_let_the_other_worker_run(sends, batch_size, quiet_campaign_ids):
-            batch = original(sends, batch_size, quiet_campaign_ids)
+        def claim_then_let_the_other_worker_run(sends, batch_size, quiet_campaign_ids, now=None):
+            batch = original(sends, batch_size, quiet_campaign_ids, now)
             claims.append(batch.ids)
             if len(claims) == 1:
                 # worker A holds the member's first send; worker B sends the other one and

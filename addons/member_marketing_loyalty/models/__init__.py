@@ -1,0 +1,9 @@
+from . import (
+    member_campaign,
+    member_campaign_send,
+    member_loyalty_demo,
+    member_notice,
+    member_points_move,
+    member_tier_history,
+    res_partner,
+)

@@ -1,0 +1,33 @@
+from odoo import models
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    def _member_bonus_credit(self, balance, points, key, origin):
+        """Credit campaign bonus points as a new lot (inside ``_member_operation``)."""
+        move = self._member_points_credit(balance, points, key, "bonus", origin=origin)
+        move.result = self._member_state(balance)
+        return move.result
+
+    def _member_enrol(self, config=None, company=None):
+        new_members = self.filtered(lambda p: not p.member_number)
+        res = super()._member_enrol(config=config, company=company)
+        opened = new_members.filtered("member_number")
+        if opened:
+            self.env["member.notice"]._notify_loyalty_event("card_opened", opened, "card-opened")
+        return res
+
+    def _member_topup_apply(self, balance, amount, key, payment_ref=None, **origin):
+        # the top-up notice says it all: no separate notice for its bonus points
+        member = self.with_context(member_marketing_no_points_notice=True)
+        result = super(ResPartner, member)._member_topup_apply(
+            balance, amount, key, payment_ref=payment_ref, **origin
+        )
+        self.env["member.notice"]._notify_loyalty_event(
+            "top_up",
+            self,
+            f"topup:{key}",
+            {"amount": amount, "balance": result.get("balance")},
+        )
+        return result

@@ -1,0 +1,1 @@
+from . import test_bonus_points, test_notices, test_triggers

@@ -1,0 +1,80 @@
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import tagged
+
+from .common import MarketingLoyaltyCase
+
+
+@tagged("post_install", "-at_install")
+class TestLoyaltyNotices(MarketingLoyaltyCase):
+    def _logs(self, member, code):
+        return self.env["member.notice.log"].search(
+            [
+                ("partner_id", "=", member.id),
+                ("notice_id.code", "=", code),
+                ("channel", "=", "sms"),
+            ]
+        )
+
+    def _sms_body(self, log):
+        return self.env["sms.sms"].sudo().search([("uuid", "=", log.sms_uuid)]).body
+
+    def test_card_opened(self):
+        member = self._contact("Opened")
+        log = self._logs(member, "card_opened")
+        self.assertEqual(log.state, "sent")
+        self.assertIn("Welcome Opened", self._sms_body(log))
+        silent = self._new_member("No consent", "138 0013 8111")
+        self.assertEqual(self._logs(silent, "card_opened").skip_reason, "no_consent")
+
+    def test_top_up_and_tier_change(self):
+        member = self._contact("Topper")
+        member.member_topup(1000.0, "mml-n-1")
+        top_up = self._logs(member, "top_up")
+        self.assertEqual(top_up.state, "sent")
+        self.assertIn("1000", self._sms_body(top_up))
+        self.assertFalse(
+            self._logs(member, "points_changed"), "the top-up's bonus points are in its notice"
+        )
+        tier = self._logs(member, "tier_changed")
+        self.assertIn("Silver", self._sms_body(tier))
+        # a replayed top-up (same key) sends nothing again
+        member.member_topup(1000.0, "mml-n-1")
+        self.assertEqual(len(self._logs(member, "top_up")), 1)
+
+    def test_points_changed(self):
+        member = self._contact("Points")
+        member._member_adjust("points", 120, "goodwill", "mml-n-2")
+        log = self._logs(member, "points_changed")
+        self.assertIn("120", self._sms_body(log))
+
+    def test_campaign_bonus_sends_no_points_notice(self):
+        member = self._contact("Campaign")
+        member.member_topup(1000.0, "mml-n-3")
+        campaign = self._campaign(trigger_type="tier_upgraded", bonus_points=50)
+        campaign._enqueue()
+        self.env["member.campaign.send"]._process_queue()
+        self.assertEqual(member.member_points, 250)
+        self.assertFalse(self._logs(member, "points_changed"))
+
+    def test_points_expiring_cron(self):
+        member = self._contact("Expiring")
+        member._member_adjust("points", 80, "goodwill", "mml-n-4")
+        today = fields.Date.context_today(member)
+        member.member_points_lot_ids.sudo().expiry_date = today + timedelta(days=10)
+        Notice = self.env["member.notice"]
+        Notice._cron_notify_points_expiring(today)
+        log = self._logs(member, "points_expiring")
+        self.assertEqual(log.reference, f"points-expiring:{today + timedelta(days=10)}")
+        self.assertIn("80 points expire", self._sms_body(log))
+        Notice._cron_notify_points_expiring(today)
+        self.assertEqual(len(self._logs(member, "points_expiring")), 1, "reminded once")
+
+    def test_demo_history_sends_no_notices(self):
+        Log = self.env["member.notice.log"]
+        before = Log.search_count([])
+        self.env["ir.config_parameter"].sudo().set_param("member_loyalty.demo_generated", "")
+        self.env["member.loyalty.demo"]._demo_generate(members=3, seed=7)
+        self.assertTrue(self.env["member.points.move"].search_count([]))
+        self.assertEqual(Log.search_count([]), before)

@@ -1,0 +1,1 @@
+from . import test_store_audience, test_store_kpi, test_store_quiet_hours
