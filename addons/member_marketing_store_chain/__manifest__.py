@@ -9,6 +9,7 @@
     "depends": ["member_marketing", "store_chain"],
     "data": [
         "security/ir.model.access.csv",
+        "security/member_marketing_store_chain_security.xml",
         "views/member_campaign_views.xml",
         "views/member_campaign_send_views.xml",
         "views/member_marketing_store_kpi_views.xml",

@@ -127,6 +127,22 @@ class ResPartner(models.Model):
                 ) from exc
         return result
 
+    def _member_points_bonus(self, points, key, origin=None):
+        """Credit ``points`` of bonus (a campaign, a goodwill gesture) as a new lot, once per
+        ``key``; returns the member state. Server-side entry point for other addons: the caller
+        decides who may grant points (no RPC: private name)."""
+        self.ensure_one()
+        member = self.sudo()
+
+        def credit(balance):
+            move = member._member_points_credit(balance, points, key, "bonus", origin=origin)
+            move.result = member._member_state(balance)
+            return move.result
+
+        return member._member_operation(
+            key, credit, kinds={"bonus"}, same=lambda move: move.points == points
+        )
+
     def _member_move_vals(self, key, kind, origin=None, order=None, note=None, extra=None):
         """Values of a ledger row; ``extra``: more fields (e.g. a bridge's origin link)."""
         config = order.config_id if order else self.env["pos.config"]

@@ -37,42 +37,54 @@ class MemberMarketingKpi(models.Model):
         string="Churn Rate %", digits=(16, 1), aggregator="avg", readonly=True
     )
 
+    # what the figures are grouped by (a column of the view) and how an order gives it
+    _kpi_key = "company_id"
+
+    def _kpi_order_key(self):
+        return SQL("o.company_id")
+
+    def _kpi_extra(self):
+        """(columns, joins) the view adds beside month and the key, e.g. a store's region."""
+        return SQL(""), SQL("")
+
     def init(self):
+        key = SQL.identifier(self._kpi_key)
+        columns, joins = self._kpi_extra()
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
             SQL(
                 """
-            CREATE OR REPLACE VIEW member_marketing_kpi AS
+            CREATE OR REPLACE VIEW %(view)s AS
             WITH orders AS (
-                SELECT o.company_id, date_trunc('month', o.date_order)::date AS month,
+                SELECT %(order_key)s AS %(key)s, date_trunc('month', o.date_order)::date AS month,
                        o.partner_id, o.amount_total
                   FROM pos_order o
-                 WHERE o.state IN %(states)s
+                 WHERE o.state IN %(states)s AND %(order_key)s IS NOT NULL
             ), sales AS (
-                SELECT company_id, month, SUM(amount_total) AS total_sales,
+                SELECT %(key)s, month, SUM(amount_total) AS total_sales,
                        COALESCE(SUM(amount_total) FILTER (WHERE partner_id IS NOT NULL), 0)
                            AS member_sales
-                  FROM orders GROUP BY company_id, month
+                  FROM orders GROUP BY %(key)s, month
             ), buyers AS (
-                SELECT company_id, month, partner_id, COUNT(*) AS orders
+                SELECT %(key)s, month, partner_id, COUNT(*) AS orders
                   FROM orders WHERE partner_id IS NOT NULL
-                 GROUP BY company_id, month, partner_id
+                 GROUP BY %(key)s, month, partner_id
             ), members AS (
-                SELECT company_id, month, COUNT(*) AS buyers,
+                SELECT %(key)s, month, COUNT(*) AS buyers,
                        COUNT(*) FILTER (WHERE orders >= 2) AS repeat_buyers
-                  FROM buyers GROUP BY company_id, month
+                  FROM buyers GROUP BY %(key)s, month
             ), churn AS (
-                SELECT p.company_id, (p.month + interval '1 month')::date AS month,
+                SELECT p.%(key)s, (p.month + interval '1 month')::date AS month,
                        COUNT(*) AS previous_buyers,
                        COUNT(*) FILTER (WHERE c.partner_id IS NULL) AS churned
                   FROM buyers p
                   LEFT JOIN buyers c
-                         ON c.company_id = p.company_id AND c.partner_id = p.partner_id
+                         ON c.%(key)s = p.%(key)s AND c.partner_id = p.partner_id
                         AND c.month = (p.month + interval '1 month')::date
-                 GROUP BY p.company_id, p.month
+                 GROUP BY p.%(key)s, p.month
             )
-            SELECT to_char(s.month, 'YYYYMM')::int * 10000 + s.company_id AS id,
-                   s.month, s.company_id, s.total_sales, s.member_sales,
+            SELECT ROW_NUMBER() OVER (ORDER BY s.month, s.%(key)s) AS id,
+                   s.month, s.%(key)s, %(columns)s s.total_sales, s.member_sales,
                    ROUND(100.0 * s.member_sales / NULLIF(s.total_sales, 0), 1) AS member_share,
                    COALESCE(m.buyers, 0) AS buyers,
                    COALESCE(m.repeat_buyers, 0) AS repeat_buyers,
@@ -81,9 +93,15 @@ class MemberMarketingKpi(models.Model):
                    COALESCE(c.churned, 0) AS churned,
                    ROUND(100.0 * c.churned / NULLIF(c.previous_buyers, 0), 1) AS churn_rate
               FROM sales s
-              LEFT JOIN members m ON m.company_id = s.company_id AND m.month = s.month
-              LEFT JOIN churn c ON c.company_id = s.company_id AND c.month = s.month
+              %(joins)s
+              LEFT JOIN members m ON m.%(key)s = s.%(key)s AND m.month = s.month
+              LEFT JOIN churn c ON c.%(key)s = s.%(key)s AND c.month = s.month
             """,
+                view=SQL.identifier(self._table),
+                order_key=self._kpi_order_key(),
+                key=key,
+                columns=columns,
+                joins=joins,
                 states=PURCHASE_STATES,
             )
         )

@@ -18,15 +18,7 @@ class MemberCampaignSend(models.Model):
             member = send.partner_id.sudo()
             if not member.member_number:
                 continue
-            key = send._get_bonus_key()
-            member._member_operation(
-                key,
-                lambda balance, member=member, key=key: member._member_bonus_credit(
-                    balance, points, key, campaign.name
-                ),
-                kinds={"bonus"},
-                same=lambda move: move.points == points,
-            )
+            member._member_points_bonus(points, send._get_bonus_key(), origin=campaign.name)
 
     def _run_actions(self, campaign, now):
         codes = super()._run_actions(campaign, now)

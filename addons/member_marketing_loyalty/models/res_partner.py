@@ -4,12 +4,6 @@ from odoo import models
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    def _member_bonus_credit(self, balance, points, key, origin):
-        """Credit campaign bonus points as a new lot (inside ``_member_operation``)."""
-        move = self._member_points_credit(balance, points, key, "bonus", origin=origin)
-        move.result = self._member_state(balance)
-        return move.result
-
     def _member_enrol(self, config=None, company=None):
         new_members = self.filtered(lambda p: not p.member_number)
         res = super()._member_enrol(config=config, company=company)

@@ -1,4 +1,4 @@
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import NOW, StoreMarketingCase
 
@@ -24,3 +24,23 @@ class TestStoreKpi(StoreMarketingCase):
             ["total_sales:sum"],
         )
         self.assertEqual(dict(totals), {self.shanghai: 400.0, self.west: 30.0})
+
+    def test_store_manager_sees_only_the_figures_of_their_stores(self):
+        self._buyer("Twice", [(self.store_sh, 1, 100.0), (self.store_ny, 1, 30.0)])
+        self.env.flush_all()
+        manager = new_test_user(
+            self.env,
+            login="t_kpi_sh_manager",
+            groups="base.group_user,store_chain.group_chain_store_manager,"
+            "member_marketing.group_member_marketing_user",
+        )
+        self.store_sh.manager_ids = manager
+        ours = self.store_sh | self.store_ny
+        seen = (
+            self.env["member.marketing.store.kpi"]
+            .with_user(manager)
+            .search([("store_id", "in", ours.ids)])
+        )
+        self.assertEqual(seen.store_id, self.store_sh)
+        everything = self.env["member.marketing.store.kpi"].search([("store_id", "in", ours.ids)])
+        self.assertEqual(everything.store_id, ours)
