@@ -29,3 +29,14 @@ def pytest_runtest_makereport(item, call):
         reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else report.longrepr
         report.outcome = "failed"
         report.longrepr = f"skipped tests count as failures here: {reason}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _odoo_statics():
+    """Read every module's manifest once, here, before any browser tour: otherwise the first
+    requests of a tour do it in several server threads at once, and Python 3.11.7 can then fail
+    parsing a manifest (SystemError "AST constructor recursion depth mismatch", a CPython race
+    in compile() under threads) and the tour never becomes ready."""
+    import odoo.http  # imported here: pytest-odoo has configured Odoo by now
+
+    odoo.http.root.statics  # noqa: B018 - a cached property: computing it is the point

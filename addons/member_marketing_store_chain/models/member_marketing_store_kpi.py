@@ -14,6 +14,7 @@ class MemberMarketingStoreKpi(models.Model):
     _name = "member.marketing.store.kpi"
     _inherit = "member.marketing.kpi"
     _description = "Member Marketing Figures by Store"
+    _auto = False  # a SQL view too (restated: it decides the log fields at class definition)
     _order = "month desc, store_id"
     _kpi_key = "store_id"
 
