@@ -11,6 +11,7 @@ from _conf import connect
 
 SECTIONS = {}
 CONF_PATH = None  # the effective Odoo configuration, set by main()
+_ODOO_CONFIGURED = []  # non-empty once odoo_db() has loaded the configuration
 
 
 def section(name, doc):
@@ -84,7 +85,9 @@ def odoo_db(options, name, modules, demo=False):
         stamp.write_text(code)
     import odoo  # only the sections that use a database need Odoo
 
-    odoo.tools.config.parse_config(["-c", CONF_PATH, "--log-level=warn"])
+    if not _ODOO_CONFIGURED:  # Odoo's configuration cannot be parsed twice in one process
+        odoo.tools.config.parse_config(["-c", CONF_PATH, "--log-level=warn"])
+        _ODOO_CONFIGURED.append(CONF_PATH)
     return odoo.modules.registry.Registry(name)
 
 
