@@ -4,6 +4,7 @@ Data is generated once by SQL into ``chain_bench_chain`` (kept between runs) and
 measurement runs in a transaction that is rolled back.
 """
 
+import contextlib
 import subprocess
 import sys
 import time
@@ -225,6 +226,21 @@ def _ensure_orders(env, stores):
     cr.commit()
 
 
+@contextlib.contextmanager
+def _bench_data(options):
+    """(env, stores) on the bench database with its 500 stores and ledger rows; whatever the
+    section does is rolled back."""
+    env = _env(_registry(options))
+    try:
+        stores = _ensure_stores(env)
+        env.cr.commit()
+        _ensure_ledger(env, stores)
+        yield env, stores
+    finally:
+        env.cr.rollback()
+        env.cr.close()
+
+
 def _timed(func):
     started = time.perf_counter()
     result = func()
@@ -233,12 +249,7 @@ def _timed(func):
 
 @section("settlement", "store_chain: stored-value settlement, 500 stores, 5,000,000 ledger rows")
 def bench_settlement(options):
-    registry = _registry(options)
-    env = _env(registry)
-    try:
-        stores = _ensure_stores(env)
-        env.cr.commit()
-        _ensure_ledger(env, stores)
+    with _bench_data(options) as (env, _stores):
         first, last = _month()
         settlement = env["chain.settlement"].create({"date_from": first, "date_to": last})
         settlement.action_compute()  # warm the caches
@@ -248,19 +259,11 @@ def bench_settlement(options):
             f"  settlement of {len(settlement.line_ids)} lines over {rows:,} rows: "
             f"{seconds:6.2f} s, {rows / seconds:,.0f} rows/s, reconciled={settlement.reconciled}"
         )
-    finally:
-        env.cr.rollback()
-        env.cr.close()
 
 
 @section("dashboard", "store_chain: store dashboard and sales report over 2 years, 500 stores")
 def bench_dashboard(options):
-    registry = _registry(options)
-    env = _env(registry)
-    try:
-        stores = _ensure_stores(env)
-        env.cr.commit()
-        _ensure_ledger(env, stores)
+    with _bench_data(options) as (env, stores):
         _ensure_orders(env, stores)
         env.cr.execute("SELECT COUNT(*) FROM pos_order WHERE chain_store_id IS NOT NULL")
         orders = env.cr.fetchone()[0]
@@ -303,6 +306,3 @@ def bench_dashboard(options):
                 f"  store dashboard {label}, {len(stores)} stores (30 days = {recent:,} "
                 f"orders): {seconds:6.2f} s, {recent / seconds:,.0f} orders/s"
             )
-    finally:
-        env.cr.rollback()
-        env.cr.close()

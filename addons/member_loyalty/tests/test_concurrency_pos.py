@@ -120,21 +120,27 @@ class TestConcurrentPosSync(TransactionCase):
                 time.sleep(0.01)
         raise AssertionError("too many serialization failures")
 
-    def test_same_order_synced_concurrently_earns_once(self):
-        data = self._order_data()
-        barrier = threading.Barrier(3)
+    def _sync_concurrently(self, data, tills=3):
+        """The same order pushed by ``tills`` tabs at once, then once more, late: the ids the
+        concurrent pushes got back."""
+        barrier = threading.Barrier(tills)
         order_ids = []
 
         def till():
             barrier.wait()
             order_ids.append(self._sync(data))
 
-        threads = [threading.Thread(target=till) for _index in range(3)]
+        threads = [threading.Thread(target=till) for _index in range(tills)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-        self._sync(data)  # and once more, late
+        self._sync(data)
+        return order_ids
+
+    def test_same_order_synced_concurrently_earns_once(self):
+        data = self._order_data()
+        order_ids = self._sync_concurrently(data)
         with self.registry.cursor() as cr:
             env = api.Environment(cr, api.SUPERUSER_ID, {})
             partner = env["res.partner"].browse(self.ids["partner"])

@@ -1,5 +1,4 @@
 import copy
-import threading
 
 from odoo import api
 from odoo.tests import tagged
@@ -62,19 +61,7 @@ class TestConcurrentHoldCapture(test_concurrency_pos.TestConcurrentPosSync):
                     "payment_method_id": self.ids["balance_pm"]}),
         ]  # fmt: skip
         data["access_token"] = "tab-token"
-        barrier = threading.Barrier(3)
-        order_ids = []
-
-        def tab():
-            barrier.wait()
-            order_ids.append(self._sync(data))
-
-        threads = [threading.Thread(target=tab) for _index in range(3)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        self._sync(data)  # and once more, late
+        order_ids = self._sync_concurrently(data)  # three tabs, then once more, late
         with self.registry.cursor() as cr:
             env = api.Environment(cr, api.SUPERUSER_ID, {})
             partner = env["res.partner"].browse(self.ids["partner"])
