@@ -5,7 +5,24 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, float_compare, float_round
+
+
+def wallet_split(amount, principal, bonus, rounding, principal_first):
+    """(principal, bonus) parts of a debit of ``amount`` (at most ``principal + bonus``):
+    principal first, or both in proportion to the balance, rounded to ``rounding``."""
+    if principal_first:
+        part = min(amount, principal)
+    else:
+        part = min(
+            float_round(amount * principal / (principal + bonus), precision_rounding=rounding),
+            principal,
+        )
+    from_bonus = float_round(amount - part, precision_rounding=rounding)
+    if float_compare(from_bonus, bonus, precision_rounding=rounding) > 0:
+        from_bonus = bonus
+        part = float_round(amount - bonus, precision_rounding=rounding)
+    return part, from_bonus
 
 
 class ResPartner(models.Model):
@@ -393,16 +410,13 @@ class ResPartner(models.Model):
                     amount=amount,
                 )
             )
-        if self._member_param("spend_order", "proportional") == "principal":
-            principal = min(amount, balance.principal)
-        else:
-            principal = currency.round(amount * balance.principal / total)
-        principal = min(principal, balance.principal)
-        bonus = currency.round(amount - principal)
-        if currency.compare_amounts(bonus, balance.bonus) > 0:
-            bonus = balance.bonus
-            principal = currency.round(amount - bonus)
-        return principal, bonus
+        return wallet_split(
+            amount,
+            balance.principal,
+            balance.bonus,
+            currency.rounding,
+            self._member_param("spend_order", "proportional") == "principal",
+        )
 
     def _member_topup_apply(
         self, balance, amount, key, payment_ref=None, book_payment=True, **origin

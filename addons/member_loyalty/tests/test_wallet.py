@@ -66,6 +66,29 @@ class TestWallet(MemberLoyaltyCase):
         with self.assertRaisesRegex(UserError, "another member"):
             other.member_topup(10.0, "shared-key")
 
+    def test_spend_replays_and_keys_of_both_ledgers(self):
+        self.member.member_topup(100.0, "w-1")
+        self.member._member_points_bonus(500, "p-bonus")
+        first = self.member.member_wallet_spend(80.0, "s-1")
+        self.assertEqual(first["balance"], 20.0)
+        # the balance no longer covers 80: the replay still answers the first result
+        self.assertEqual(self.member.member_wallet_spend(80.0, "s-1"), first)
+        other = self._new_member("Other", "13900000001")
+        other.member_topup(100.0, "w-other")
+        with self.assertRaisesRegex(UserError, "another member"):
+            other.member_wallet_spend(1.0, "s-1")
+        self.member.member_points_redeem(100, "p-1")
+        with self.assertRaisesRegex(UserError, "another operation"):
+            self.member.member_wallet_spend(1.0, "p-1")
+        with self.assertRaisesRegex(UserError, "another operation"):
+            self.member.member_points_redeem(100, "s-1")
+        stranger = self.env["res.partner"].create({"name": "Not A Member"})
+        with self.assertRaisesRegex(UserError, "is not a member"):
+            stranger.member_wallet_spend(1.0, "s-stranger")
+        self.assertEqual((self.member.member_wallet, self.member.member_points), (20.0, 400))
+        self.assertEqual((other.member_wallet, len(other.member_wallet_move_ids)), (100.0, 1))
+        self.assertLedgersConsistent()
+
     def test_key_with_spaces_replays(self):
         first = self.member.member_topup(500.0, "  w-space ")
         again = self.member.member_topup(500.0, "w-space")

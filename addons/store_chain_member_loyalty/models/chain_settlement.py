@@ -1,5 +1,7 @@
 from datetime import datetime, time, timedelta
 
+import pytz
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
@@ -127,10 +129,17 @@ class ChainSettlement(models.Model):
     # ------------------------------------------------------------------ period and lock
 
     def _get_bounds(self):
-        """UTC datetimes [start, end) of the period (dates are whole UTC days)."""
+        """Naive UTC datetimes [start, end) of the period: whole days in the company's time
+        zone (its address's; UTC when it has none), as the stores count their days."""
         self.ensure_one()
-        start = datetime.combine(self.date_from, time.min)
-        return start, datetime.combine(self.date_to + timedelta(days=1), time.min)
+        timezone = self.company_id.partner_id.tz
+        timezone = pytz.timezone(timezone if timezone in pytz.all_timezones_set else "UTC")
+
+        def utc(day):
+            local = timezone.localize(datetime.combine(day, time.min))
+            return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+        return utc(self.date_from), utc(self.date_to + timedelta(days=1))
 
     @api.constrains("date_from", "date_to", "company_id")
     def _check_overlap(self):
@@ -158,7 +167,8 @@ class ChainSettlement(models.Model):
         dates = [date for date in dates if date]
         if not dates:
             return
-        first, last = min(dates).date(), max(dates).date()
+        # periods are local days: a UTC date is at most one day away from the local one
+        first, last = min(dates).date() - timedelta(days=1), max(dates).date() + timedelta(days=1)
         locked = self.sudo().search(
             [("state", "=", "confirmed"), ("date_from", "<=", last), ("date_to", ">=", first)]
         )
@@ -315,11 +325,11 @@ class ChainSettlement(models.Model):
         self._check_hq()
         # one confirmation at a time: two overlapping periods cannot both pass the check
         self.env.cr.execute("SELECT pg_advisory_xact_lock(%s)", (SETTLEMENT_LOCK_KEY,))
-        today = fields.Date.context_today(self)
+        now = fields.Datetime.now()
         for settlement in self:
             if settlement.state != "draft":
                 raise UserError(self.env._("%s is already confirmed.", settlement.name))
-            if settlement.date_to >= today:
+            if now < settlement._get_bounds()[1]:
                 raise UserError(
                     self.env._(
                         "The period of %s has not ended yet: confirm it from the day after its "

@@ -71,6 +71,29 @@ class TestSettlement(ChainMemberCommon):
         with self.assertRaises(UserError):
             current.action_confirm()
 
+    def test_period_in_company_time_zone(self):
+        """Periods are the company's local days: 00:30 in Shanghai is 16:30 UTC the day before."""
+        self.env.company.partner_id.tz = "Asia/Shanghai"
+        date_from, date_to = self._last_month()
+        inside = self._at(self.store_a).member_topup(100.0, "tz-first-night")
+        self._backdate(
+            self.env["member.wallet.move"].search([("idempotency_key", "=", "tz-first-night")]),
+            self._in_day(date_from - timedelta(days=1), 16.5),
+        )
+        self._at(self.store_a).member_topup(50.0, "tz-next-night")
+        self._backdate(
+            self.env["member.wallet.move"].search([("idempotency_key", "=", "tz-next-night")]),
+            self._in_day(date_to, 16.5),
+        )
+        settlement = self._settle(date_from, date_to)
+        self.assertEqual(
+            settlement._get_bounds(),
+            (self._in_day(date_from - timedelta(days=1), 16), self._in_day(date_to, 16)),
+        )
+        self.assertEqual(inside["principal"], 100.0)
+        self.assertEqual(self._line(settlement, self.store_a).topup_amount, 100.0)
+        self.assertTrue(settlement.reconciled, settlement.reconciliation_note)
+
     def test_store_users_cannot_settle(self):
         date_from, date_to = self._last_month()
         settlement = self.env["chain.settlement"].create(
