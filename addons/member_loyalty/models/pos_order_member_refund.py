@@ -1,5 +1,6 @@
 from odoo import models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_amount
 
 PAID_STATES = ("paid", "done", "invoiced")
 
@@ -76,6 +77,53 @@ class PosOrder(models.Model):
             qty_by_line[origin] = qty_by_line.get(origin, 0.0) - line.qty
         return qty_by_line
 
+    def _member_redemption_share(self, qty_by_line):
+        """Share of the sale's goods (redemption and top-up lines excluded) that refunding
+        ``{line of this sale: quantity}`` takes back, by value."""
+        self.ensure_one()
+        topup = self.config_id.member_topup_product_id
+        goods = self.lines.filtered(
+            lambda line: not line.member_redeem_points and line.product_id != topup and line.qty
+        )
+        total = sum(goods.mapped("price_subtotal_incl"))
+        if total <= 0:
+            return 0.0
+        refunded = sum(
+            line.price_subtotal_incl * qty / line.qty
+            for line, qty in qty_by_line.items()
+            if line in goods
+        )
+        return min(1.0, refunded / total)
+
+    def _member_check_redemption_refunded(self):
+        """Points paid part of the sale: a refund of its goods refunds its redemption lines in
+        the same proportion (the till adds them), so the points' value never comes back as
+        money; the points go back to the member."""
+        origin = self.refunded_order_id
+        qty_by_line = self._member_refund_qty()
+        share = origin._member_redemption_share(qty_by_line)
+        if not share:
+            return
+        for line in origin.lines.filtered("member_redeem_points"):
+            earlier = sum(
+                -refund_line.qty
+                for refund_line in line.refund_orderline_ids
+                if refund_line.order_id != self and refund_line.order_id.state in PAID_STATES
+            )
+            due = min(share * line.qty, line.qty - earlier)
+            rounding = line.product_uom_id.rounding or 0.01
+            if qty_by_line.get(line, 0.0) < due - rounding:
+                raise UserError(
+                    self.env._(
+                        "Points paid part of order %(order)s (%(line)s): refund that line too, "
+                        "%(qty)s of it for these goods, so that the points' value is not paid "
+                        "out as money (the points go back to the member).",
+                        order=origin.name,
+                        line=line.full_product_name or line.product_id.display_name,
+                        qty=round(due, 2),
+                    )
+                )
+
     def _member_refund_settle(self, member):
         """Refund rules checked/booked before the payments: returns sync issues."""
         origin = self.refunded_order_id
@@ -93,9 +141,10 @@ class PosOrder(models.Model):
                     "%(amount)s of this refund was paid with stored value: it goes back to the "
                     "member's stored value (refund it with the member balance method), not in "
                     "cash.",
-                    amount=figures["wallet_to_card"],
+                    amount=format_amount(self.env, figures["wallet_to_card"], self.currency_id),
                 )
             )
+        self._member_check_redemption_refunded()
         for line in self.lines.filtered(
             lambda line: line.refunded_orderline_id.member_redeem_points and line.qty < 0
         ):

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResConfigSettings(models.TransientModel):
@@ -32,6 +33,13 @@ class ResConfigSettings(models.TransientModel):
         config_parameter="member_loyalty.spend_order",
         default="proportional",
     )
+    member_hold_minutes = fields.Integer(
+        string="Till Authorisations Expire After (minutes)",
+        config_parameter="member_loyalty.hold_minutes",
+        default=30,
+        help="Stored value or points authorised at a till whose order never reaches the server "
+        "are given back after this many minutes (checked every 5 minutes).",
+    )
     member_topup_journal_id = fields.Many2one(
         related="company_id.member_topup_journal_id", readonly=False
     )
@@ -44,3 +52,10 @@ class ResConfigSettings(models.TransientModel):
     member_bonus_account_id = fields.Many2one(
         related="company_id.member_bonus_account_id", readonly=False
     )
+
+    @api.constrains("member_hold_minutes")
+    def _check_member_hold_minutes(self):
+        if any(settings.member_hold_minutes < 1 for settings in self):
+            raise ValidationError(
+                self.env._("Till authorisations must be kept at least one minute.")
+            )

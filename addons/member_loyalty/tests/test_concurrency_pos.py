@@ -60,6 +60,11 @@ class TestConcurrentPosSync(TransactionCase):
             if session_id:
                 cr.execute("SELECT id FROM pos_order WHERE session_id = %s", (session_id,))
                 order_ids = [row[0] for row in cr.fetchall()] or [0]
+                cr.execute(
+                    "DELETE FROM member_pos_sync_claim WHERE uuid IN "
+                    "(SELECT uuid FROM pos_order WHERE id = ANY(%s))",
+                    (order_ids,),
+                )
                 cr.execute("DELETE FROM pos_payment WHERE pos_order_id = ANY(%s)", (order_ids,))
                 cr.execute("DELETE FROM pos_order_line WHERE order_id = ANY(%s)", (order_ids,))
                 cr.execute("DELETE FROM pos_order WHERE id = ANY(%s)", (order_ids,))

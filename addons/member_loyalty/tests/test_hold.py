@@ -170,6 +170,22 @@ class TestMemberHold(MemberLoyaltyCommon, TestPoSCommon):
         self.assertEqual(self.member.member_wallet, 40.0)
         self.assertFalse(order.member_sync_issue)
 
+    def test_hold_time_set_in_the_settings(self):
+        settings = self.env["res.config.settings"].create({})
+        self.assertEqual(settings.member_hold_minutes, 30)
+        settings.member_hold_minutes = 45
+        settings.execute()
+        self.assertEqual(self.config.member_hold_minutes, 45, "the till is told too")
+        order, _data = self._draft()
+        order.member_pos_authorize_wallet("pay-45", 60.0)
+        self.assertAlmostEqual(
+            self._hold("pos.payment:pay-45").expires_at,
+            fields.Datetime.now() + timedelta(minutes=45),
+            delta=timedelta(minutes=1),
+        )
+        with self.assertRaisesRegex(ValidationError, "at least one minute"):
+            self.env["res.config.settings"].create({"member_hold_minutes": 0})
+
     def test_late_sync_without_balance_is_flagged_not_raised(self):
         order, data = self._draft()
         order.member_pos_authorize_wallet("pay-7", 60.0)
@@ -213,6 +229,48 @@ class TestMemberHold(MemberLoyaltyCommon, TestPoSCommon):
         paid.invalidate_recordset()  # receipt figures are computed, not stored
         self.assertEqual(paid.member_points_earned, 40)
         self.assertEqual(self.member.member_points, 1540)
+
+    def test_refund_without_its_redemption_line_refused_then_proportional(self):
+        order, data = self._draft(qty=2)
+        order.member_pos_authorize_points("line-p", 500)
+        redeem_line = (0, 0, {"product_id": self.env.ref("member_loyalty.product_member_redeem").id,
+                              "qty": 1, "price_unit": -20.0, "price_subtotal": -20.0,
+                              "price_subtotal_incl": -20.0, "uuid": "line-p",
+                              "tax_ids": [(6, 0, [])]})  # fmt: skip
+        sale = self._pay(data, [(self.cash_pm1, 100.0, "cash-p")], new_lines=[redeem_line])
+        rice_line = sale.lines.filtered(lambda line: line.product_id == self.rice)
+        sale_redeem = sale.lines - rice_line
+        self.assertEqual(self.member.member_points, 1500 + 100)  # 100 earned on the cash
+        # one rice of two back, without the redemption: 60 in cash would pay out 10 of points
+        refund_data = self.create_ui_order_data([(self.rice, -1)], customer=self.member)
+        refund_data["lines"][0][2]["refunded_orderline_id"] = rice_line.id
+        refund_data["payment_ids"] = [
+            (0, 0, {"amount": -60.0, "name": fields.Datetime.now(),
+                    "payment_method_id": self.cash_pm1.id})
+        ]  # fmt: skip
+        with (
+            self.assertRaisesRegex(UserError, r"refund that line too, 0.5 of it"),
+            self.env.cr.savepoint(),
+        ):
+            self.env["pos.order"].sync_from_ui([dict(refund_data)])
+        self.assertEqual(self.member.member_points, 1600)
+        # with half of the redemption line (as the till adds it): 50 back, 250 points back
+        refund_data["lines"].append(
+            (0, 0, {"product_id": sale_redeem.product_id.id, "qty": -0.5, "price_unit": -20.0,
+                    "price_subtotal": 10.0, "price_subtotal_incl": 10.0, "tax_ids": [(6, 0, [])],
+                    "refunded_orderline_id": sale_redeem.id, "uuid": "refund-line-p"})
+        )  # fmt: skip
+        refund_data["payment_ids"][0][2]["amount"] = -50.0
+        refund_data["amount_total"] = refund_data["amount_paid"] = -50.0
+        result = self.env["pos.order"].sync_from_ui([refund_data])
+        refund = self.env["pos.order"].browse(result["pos.order"][0]["id"])
+        self.assertEqual(refund.amount_total, -50.0)
+        returned = self.env["member.points.move"].search(
+            [("idempotency_key", "=", "pos.order.line:refund-line-p:redeem-refund")]
+        )
+        self.assertEqual(returned.points, 250)
+        # earned points go back with the goods: 100 x 50/100
+        self.assertEqual(self.member.member_points, 1600 + 250 - 50)
 
     def test_refund_of_stored_value_in_cash_refused(self):
         order, data = self._draft()

@@ -42,6 +42,20 @@ class TestMemberPosTours(MemberLoyaltyCommon, TestPointOfSaleHttpCommon):
             }
         )
         cls.tier_gold.pricelist_id = cls.gold_pricelist
+        cls.tax_10, cls.tax_20 = cls.env["account.tax"].create(
+            [
+                {"name": "Member VAT 10%", "amount": 10.0, "type_tax_use": "sale"},
+                {"name": "Member VAT 20%", "amount": 20.0, "type_tax_use": "sale"},
+            ]
+        )
+        cls.tea, cls.wine = cls.env["product.product"].create(
+            [
+                {"name": "Member Tea", "available_in_pos": True, "list_price": 100.0,
+                 "taxes_id": [(6, 0, cls.tax_10.ids)]},
+                {"name": "Member Wine", "available_in_pos": True, "list_price": 100.0,
+                 "taxes_id": [(6, 0, cls.tax_20.ids)]},
+            ]
+        )  # fmt: skip
         cls.member = cls._new_member("Zhang Wei", "+86 138 0013 8001")
         # sudo: member number and tier are engine-written fields; fixed here for the tours
         cls.member.sudo().write(
@@ -157,6 +171,37 @@ class TestMemberPosTours(MemberLoyaltyCommon, TestPointOfSaleHttpCommon):
         self.assertEqual(order.member_points_earned, 280)
         self.assertEqual(self.member.member_points, 980)
 
+    def test_refund_takes_its_share_of_the_redemption(self):
+        self.start_pos_tour("MemberRedeemRefundTour")
+        sale, refund = self._member_orders().sorted("id")
+        self.assertEqual(refund.amount_total, -70.0, "80 of goods less 10 paid by points")
+        line = refund.lines.filtered(lambda line: line.refunded_orderline_id.member_redeem_points)
+        self.assertEqual((line.qty, line.price_subtotal_incl), (-0.5, 10.0))
+        returned = refund.member_points_move_ids.filtered(
+            lambda m: m.idempotency_key.endswith(":redeem-refund")
+        )
+        self.assertEqual(returned.points, 250)
+        self.assertEqual(sale.member_points_earned, 280)
+        self.assertEqual(
+            self.member.member_points, 1200 - 500 + 280 + 250 - refund.member_points_reversed
+        )
+
+    def test_redeem_split_by_tax(self):
+        self.start_pos_tour("MemberRedeemTaxSplitTour")
+        order = self._member_orders()
+        self.assertEqual(order.amount_total, 190.0)
+        lines = order.lines.filtered("member_redeem_points").sorted("member_redeem_points")
+        self.assertEqual(
+            [(line.member_redeem_points, line.tax_ids, line.price_subtotal_incl) for line in lines],
+            [(478, self.tax_10, -19.12), (522, self.tax_20, -20.88)],
+        )
+        # each tax base is lowered by its share: 10 + 20 of tax less 1.74 and 3.48
+        self.assertAlmostEqual(order.amount_tax, 24.78, places=2)
+        holds = self.env["member.hold"].search([("partner_id", "=", self.member.id)])
+        self.assertEqual(sorted(holds.mapped("points")), [478, 522])
+        self.assertEqual(set(holds.mapped("state")), {"captured"})
+        self.assertEqual(self.member.member_points, 200 + order.member_points_earned)
+
     def test_redeem_line_locked_and_removal_gives_back(self):
         self.start_pos_tour("MemberRedeemRemoveTour")
         hold = self.env["member.hold"].search([("partner_id", "=", self.member.id)])
@@ -192,3 +237,14 @@ class TestMemberPosTours(MemberLoyaltyCommon, TestPointOfSaleHttpCommon):
         self.assertEqual(self.member.member_wallet, 100.0)
         self.assertEqual(refund.member_points_reversed, 120)
         self.assertEqual(self.member.member_points, 1200)
+
+    def test_cash_refund_of_stored_value_sale_refused_at_till_and_sync(self):
+        self.start_pos_tour("MemberCashRefundSyncErrorTour")
+        sale = self._member_orders()
+        # the refund was refused twice: only the sale exists, its stored value stays spent
+        self.assertEqual(len(sale), 1)
+        self.assertFalse(sale.refund_orders_count)
+        self.assertFalse(
+            self.env["pos.order.line"].search([("refunded_orderline_id", "in", sale.lines.ids)])
+        )
+        self.assertEqual(self.member.member_wallet, 20.0)

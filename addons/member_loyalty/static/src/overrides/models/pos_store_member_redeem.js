@@ -55,30 +55,87 @@ patch(PosStore.prototype, {
         if (!(await this.memberEnsureSynced(order))) {
             return;
         }
-        // the line first (a line created with a given uuid cannot be deleted cleanly), then
-        // the server authorises its points under the line's uuid
-        const line = await this.addLineToOrder(
-            {
-                product_id: this.config.member_redeem_product_id,
-                price_unit: -roundPrecision(points * rate, this.currency.rounding),
-            },
-            order,
-            {},
-            false,
-        );
-        const res = await this.memberCall("pos.order", "member_pos_authorize_points", [
-            [order.id],
-            line.uuid,
-            points,
-        ]);
-        if (!res) {
-            order.removeOrderline(line);
-            return;
+        // one discount line per tax group of the order (as stock pos_loyalty does for
+        // discounts), so the redemption lowers each tax base by its share; each line is its own
+        // redemption: its points are authorised under its uuid
+        const added = [];
+        for (const part of this.memberRedeemParts(order, points)) {
+            // the line first (a line created with a given uuid cannot be deleted cleanly),
+            // then the server authorises its points under the line's uuid
+            const line = await this.addLineToOrder(
+                {
+                    product_id: this.config.member_redeem_product_id,
+                    price_unit: -roundPrecision(part.points * rate, this.currency.rounding),
+                    tax_ids: part.taxes.map((tax) => ["link", tax]),
+                },
+                order,
+                {},
+                false,
+            );
+            const res = await this.memberCall("pos.order", "member_pos_authorize_points", [
+                [order.id],
+                line.uuid,
+                part.points,
+            ]);
+            if (!res) {
+                order.removeOrderline(line);
+                // all or nothing: the lines already authorised give their points back
+                for (const done of added) {
+                    order.removeOrderline(done);
+                    await this.memberReleaseRedeemLine(order, done.uuid);
+                }
+                return;
+            }
+            // the discount line names the points it stands for (on screen and receipt)
+            this.memberSetRedeemValue(line, res.amount);
+            line.full_product_name = _t("Points redeemed: %s", part.points);
+            this.memberUpdateBalances(order, res);
+            added.push(line);
         }
-        // the discount line names the points it stands for (on screen and receipt)
-        line.set_unit_price(-res.amount);
-        line.full_product_name = _t("Points redeemed: %s", points);
-        this.memberUpdateBalances(order, res);
+    },
+    /**
+     * ``points`` split over the tax groups of the order's lines (redemption and top-up lines
+     * excluded) in proportion to their amounts: ``[{taxes, points}]``.
+     */
+    memberRedeemParts(order, points) {
+        const groups = new Map();
+        for (const line of order.lines) {
+            if (this.memberIsRedeemLine(line) || this.memberIsTopupLine(line)) {
+                continue;
+            }
+            const taxes = line.tax_ids || [];
+            const key = taxes
+                .map((tax) => tax.id)
+                .sort((a, b) => a - b)
+                .join(",");
+            const group = groups.get(key) || { taxes, total: 0 };
+            group.total += line.get_price_with_tax();
+            groups.set(key, group);
+        }
+        const positive = [...groups.values()].filter((group) => group.total > 0);
+        const total = positive.reduce((sum, group) => sum + group.total, 0);
+        const parts = [];
+        let left = points;
+        positive.forEach((group, index) => {
+            const share =
+                index === positive.length - 1
+                    ? left
+                    : Math.min(left, Math.round((points * group.total) / total));
+            left -= share;
+            if (share > 0) {
+                parts.push({ taxes: group.taxes, points: share });
+            }
+        });
+        return parts.length ? parts : [{ taxes: [], points }];
+    },
+    /** Price a discount line so that, taxes included, it is worth ``-value``. */
+    memberSetRedeemValue(line, value) {
+        line.set_unit_price(-value);
+        const withTax = line.get_price_with_tax();
+        if (withTax && Math.abs(withTax + value) >= this.currency.rounding / 2) {
+            // percentage taxes are linear in the price
+            line.set_unit_price((value * value) / withTax);
+        }
     },
     /**
      * A removed redemption line gives its points back. Offline, the server gives them back
@@ -97,7 +154,7 @@ patch(PosStore.prototype, {
     async pay() {
         const order = this.get_order();
         if (
-            order?.lines.some((l) => this.memberIsRedeemLine(l)) &&
+            order?.lines.some((l) => this.memberIsRedeemLine(l) && !l.refunded_orderline_id) &&
             order.get_total_with_tax() < 0
         ) {
             return this.memberAlert(
