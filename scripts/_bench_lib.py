@@ -13,6 +13,24 @@ SECTIONS = {}
 CONF_PATH = None  # the effective Odoo configuration, set by main()
 _ODOO_CONFIGURED = []  # non-empty once odoo_db() has loaded the configuration
 
+# the bare debit the engine is compared with: lock the balance row, insert a ledger row under a
+# unique key, update the balance (sections pg and loyalty)
+BARE_TABLES = """
+    DROP TABLE IF EXISTS bench_wallet, bench_ledger;
+    CREATE TABLE bench_wallet (id int PRIMARY KEY, balance bigint NOT NULL CHECK (balance >= 0));
+    CREATE TABLE bench_ledger (id bigserial PRIMARY KEY, wallet_id int NOT NULL,
+                               amount bigint NOT NULL, key text NOT NULL UNIQUE);
+"""
+
+
+def bare_debit(cr, wallet_id, key):
+    """The three statements of a bare debit on ``cr`` (any DB-API cursor)."""
+    cr.execute("SELECT balance FROM bench_wallet WHERE id = %s FOR NO KEY UPDATE", [wallet_id])
+    cr.execute(
+        "INSERT INTO bench_ledger (wallet_id, amount, key) VALUES (%s, -1, %s)", [wallet_id, key]
+    )
+    cr.execute("UPDATE bench_wallet SET balance = balance - 1 WHERE id = %s", [wallet_id])
+
 
 def section(name, doc):
     def register(func):

@@ -4,7 +4,7 @@ import logging
 import random
 import time
 
-from _bench_lib import _pos_order, _threads, odoo_db, section
+from _bench_lib import BARE_TABLES, _pos_order, _threads, bare_debit, odoo_db, section
 
 
 @section("loyalty", "member_loyalty: order sync with/without a member, stored-value debits/s")
@@ -74,7 +74,15 @@ def bench_loyalty(options):
     print(f"  order sync with member:    {member:7.1f} orders/s (earning, tier check)")
     print(f"  cost of a member order:    {plain / member:7.2f}x a plain order (goal <= 1.2x)")
 
-    def debit_rate(clients, wallets, seconds=4.0):
+    def spend(env, partner_id, key):
+        env["res.partner"].browse(partner_id).member_wallet_spend(0.01, key)
+
+    def bare(env, wallet_id, key):
+        """Section pg's statements, but in an Odoo transaction (cursor, environment, retry
+        wrapper, commit): what any debit hosted in Odoo costs at least."""
+        bare_debit(env.cr, wallet_id, key)
+
+    def debit_rate(debit, clients, wallets, seconds=4.0):
         done, refused = [0] * clients, [0] * clients
         stop = time.perf_counter() + seconds
 
@@ -85,9 +93,8 @@ def bench_loyalty(options):
                 key = f"bench:{clients}:{wallets}:{n}:{i}:{time.time_ns()}"
                 with registry.cursor() as cr:
                     env = api.Environment(cr, SUPERUSER_ID, {})
-                    partner = env["res.partner"].browse(partner_id)
                     try:
-                        retrying(lambda p=partner, k=key: p.member_wallet_spend(0.01, k), env)
+                        retrying(lambda e=env, p=partner_id, k=key: debit(e, p, k), env)
                         done[n] += 1
                     except Exception:  # a debit given up after Odoo's retries
                         cr.rollback()
@@ -97,9 +104,15 @@ def bench_loyalty(options):
         _threads(clients, worker)
         return sum(done) / seconds, sum(refused)
 
-    for clients, wallets in ((1, 1), (8, 1), (8, 1000)):
-        rate, refused = debit_rate(clients, wallets)
-        note = f", {refused} given up after retries" if refused else ""
-        print(f"  stored-value debits, {clients} client(s) on {wallets} member(s): "
-              f"{rate:7.0f}/s{note}")  # fmt: skip
-    print("  (compare with section pg: the bare PostgreSQL lock + insert + update)")
+    with registry.cursor() as cr:
+        cr.execute(BARE_TABLES)
+        cr.execute("INSERT INTO bench_wallet SELECT unnest(%s::int[]), 1000000000", [member_ids])
+    for label, debit in (("stored-value debits", spend), ("bare statements in Odoo", bare)):
+        for clients, wallets in ((1, 1), (8, 1), (8, 1000)):
+            rate, refused = debit_rate(debit, clients, wallets)
+            note = f", {refused} given up after retries" if refused else ""
+            print(f"  {label}, {clients} client(s) on {wallets} member(s): "
+                  f"{rate:7.0f}/s{note}")  # fmt: skip
+    with registry.cursor() as cr:
+        cr.execute("DROP TABLE bench_wallet, bench_ledger")
+    print("  (compare with section pg: the bare PostgreSQL lock + insert + update, no Odoo)")

@@ -3,7 +3,7 @@
 import threading
 import time
 
-from _bench_lib import drop_db, scratch_db, section
+from _bench_lib import BARE_TABLES, bare_debit, drop_db, scratch_db, section
 from _conf import connect
 
 
@@ -14,12 +14,8 @@ def bench_pg(options):
     db = scratch_db(options, "chain_bench_pg")
     setup = connect(options, db)
     with setup, setup.cursor() as cr:
-        cr.execute("""
-            CREATE TABLE wallet (id int PRIMARY KEY, balance bigint NOT NULL CHECK (balance >= 0));
-            CREATE TABLE ledger (id bigserial PRIMARY KEY, wallet_id int NOT NULL,
-                                 amount bigint NOT NULL, key text NOT NULL UNIQUE);
-            INSERT INTO wallet SELECT g, 1000000000 FROM generate_series(1, 1000) g;
-        """)
+        cr.execute(BARE_TABLES)
+        cr.execute("INSERT INTO bench_wallet SELECT g, 1000000000 FROM generate_series(1, 1000) g")
     setup.close()
 
     def run(clients, wallets, seconds=3.0):
@@ -32,14 +28,7 @@ def bench_pg(options):
             with cnx.cursor() as cr:
                 while time.perf_counter() < stop:
                     wallet = 1 + (n * 7919 + i) % wallets
-                    cr.execute(
-                        "SELECT balance FROM wallet WHERE id = %s FOR NO KEY UPDATE", [wallet]
-                    )
-                    cr.execute(
-                        "INSERT INTO ledger (wallet_id, amount, key) VALUES (%s, -1, %s)",
-                        [wallet, f"{clients}-{wallets}-{n}-{i}"],
-                    )
-                    cr.execute("UPDATE wallet SET balance = balance - 1 WHERE id = %s", [wallet])
+                    bare_debit(cr, wallet, f"{clients}-{wallets}-{n}-{i}")
                     cnx.commit()
                     i += 1
             done[n] = i

@@ -28,5 +28,6 @@
     "demo": [
         "demo/member_campaign_demo.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "application": True,
 }

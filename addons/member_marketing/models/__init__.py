@@ -10,6 +10,7 @@ from . import (
     member_segment_engine,
     member_segment_history,
     member_segment_snapshot,
+    member_segment_state,
     pos_order,
     res_config_settings,
     res_partner,

@@ -213,7 +213,7 @@ class MemberMarketingDemo(models.AbstractModel):
             session = sessions[config.id, min(days_ago // 30, 12)]
             rows.append(
                 SQL(
-                    "(%s, %s, %s, %s, %s, %s, 0, %s, %s, 0, %s, %s, 'done', %s, %s)",
+                    "(%s, %s, %s, %s, %s, %s, 0, %s, %s, 0, %s, %s, 'done', %s, %s, %s)",
                     config.company_id.id,
                     session,
                     config.id,
@@ -226,6 +226,7 @@ class MemberMarketingDemo(models.AbstractModel):
                     moment,
                     self.env.uid,
                     moment,
+                    moment,
                 )
             )
         for start in range(0, len(rows), 1000):
@@ -235,7 +236,7 @@ class MemberMarketingDemo(models.AbstractModel):
                 INSERT INTO pos_order (company_id, session_id, config_id, name, pos_reference,
                                        sequence_number, amount_tax, amount_total, amount_paid,
                                        amount_return, partner_id, date_order, state, user_id,
-                                       create_date)
+                                       create_date, write_date)
                 VALUES %s
                 """,
                     SQL(", ").join(rows[start : start + 1000]),
@@ -354,9 +355,9 @@ class MemberMarketingDemo(models.AbstractModel):
             INSERT INTO pos_order (company_id, session_id, config_id, name, pos_reference,
                                    sequence_number, amount_tax, amount_total, amount_paid,
                                    amount_return, partner_id, date_order, state, user_id,
-                                   create_date)
+                                   create_date, write_date)
             SELECT %(company)s, %(session)s, %(config)s, %(prefix)s || g, %(prefix)s || g, g,
-                   0, o.amount, o.amount, 0, m.id, o.moment, 'done', %(uid)s, o.moment
+                   0, o.amount, o.amount, 0, m.id, o.moment, 'done', %(uid)s, o.moment, o.moment
               FROM generate_series(1, %(orders)s) g
              CROSS JOIN LATERAL (
                     SELECT MOD((POWER(random(), 1.6) * %(members)s)::int, %(members)s) AS n,

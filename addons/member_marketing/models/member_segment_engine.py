@@ -1,5 +1,5 @@
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytz
 
@@ -26,6 +26,21 @@ PURCHASE_SCAN_SETTINGS = (
 )
 # pg advisory lock key: one segment refresh at a time across workers and servers
 REFRESH_LOCK_KEY = 7_000_742
+# the engine's own tables: the figures of every member with purchases as of the last refresh,
+# and that refresh's signature, day, stamp and day of the last full rebuild (see _refresh)
+STATE_TABLE = "member_marketing_segment_state"
+STATE_META_TABLE = "member_marketing_segment_state_meta"
+# this transaction's working tables
+REFRESH_TEMP_TABLES = (
+    "member_marketing_refresh",
+    "member_marketing_refresh_fresh",
+    "member_marketing_refresh_removed",
+    "member_marketing_refresh_touched",
+)
+# free room in the state's pages: a member's figures are updated in place (HOT)
+STATE_FILLFACTOR = 70
+# part of the signature: a new layout of the state table rebuilds it
+STATE_VERSION = 2
 # time zone of purchase days and quiet hours when the company has none
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
@@ -34,7 +49,9 @@ class MemberSegmentEngine(models.AbstractModel):
     """Set-based segment refresh: a handful of SQL statements whatever the number of members.
 
     Hooks for bridges (member_loyalty, store_chain): ``_get_purchase_source`` returns the SQL of
-    the purchases (partner_id, day, amount), ``_get_refresh_date`` the reference day.
+    the purchases (partner_id, day, amount), ``_get_changed_partners`` the members whose
+    purchases may have changed since the last refresh (override both together),
+    ``_get_refresh_date`` the reference day.
     """
 
     _name = "member.segment.engine"
@@ -100,11 +117,17 @@ class MemberSegmentEngine(models.AbstractModel):
         )
 
     @api.model
+    def _get_windows(self, lifecycle):
+        """The distinct purchase windows (days) of the lifecycle rules; 0: all purchases."""
+        return sorted({segment.window_days or 0 for segment in lifecycle} | {0})
+
+    @api.model
     def _lifecycle_condition(self, segment):
-        """SQL condition over the ``stats`` row for one lifecycle segment."""
+        """SQL condition over the scored state row ``s`` for one lifecycle segment."""
         conds = []
-        count = SQL.identifier(f"cnt_{segment.id}")
-        avg = SQL.identifier(f"avg_{segment.id}")
+        window = segment.window_days or 0
+        count = SQL.identifier(f"wcnt_{window}")
+        avg = SQL("(s.%s / NULLIF(s.%s, 0))", SQL.identifier(f"wamt_{window}"), count)
         if segment.first_purchase_max_days:
             conds.append(SQL("s.first_age <= %s", segment.first_purchase_max_days))
         if segment.min_orders:
@@ -118,7 +141,7 @@ class MemberSegmentEngine(models.AbstractModel):
         if segment.ticket_operator:
             conds.append(
                 SQL(
-                    "s.%s %s %s",
+                    "%s %s %s",
                     avg,
                     SQL(TICKET_SQL[segment.ticket_operator]),
                     segment.ticket_amount,
@@ -129,11 +152,112 @@ class MemberSegmentEngine(models.AbstractModel):
         return SQL(" AND ").join(conds) if conds else SQL("TRUE")
 
     @api.model
+    def _get_rfm_bounds(self):
+        """The number of members with purchases, and the four quintile bounds of R (last
+        purchase day), F and M over the members with purchases in the RFM window. A member's
+        score is 1 + the number of bounds their value reaches: the same as CEIL(5 * CUME_DIST)
+        (ties share a score), from three sorts of the state instead of a histogram of every
+        distinct value."""
+        cr = self.env.cr
+        state = SQL.identifier(STATE_TABLE)
+        cr.execute(SQL("SELECT COUNT(*) FILTER (WHERE rfm_f > 0), COUNT(*) FROM %s", state))
+        total, members = cr.fetchone()
+        if not total:
+            return members, None
+        # score > k <=> 5 * (members at or below the value) > k * total <=> the value reaches
+        # the c-th smallest, c = floor(k * total / 5) + 1; percentile_disc at (c - 0.5) / total
+        # returns exactly that one
+        fractions = [((k * total) // 5 + 0.5) / total for k in range(1, 5)]
+        cr.execute(
+            SQL(
+                """
+            SELECT percentile_disc(%(p)s::float8[]) WITHIN GROUP (ORDER BY last_day),
+                   percentile_disc(%(p)s::float8[]) WITHIN GROUP (ORDER BY rfm_f),
+                   percentile_disc(%(p)s::float8[]) WITHIN GROUP (ORDER BY rfm_m)
+              FROM %(state)s WHERE rfm_f > 0
+            """,
+                p=fractions,
+                state=state,
+            )
+        )
+        return members, cr.fetchone()
+
+    @api.model
+    def _score_candidates(self, today, lifecycle, meta, bounds):
+        """SQL condition on the state row ``t``: the member's result may differ from the one
+        of the previous refresh (a superset of the members whose result changed)."""
+        previous = meta["state_day"]
+        conds = [
+            SQL("t.pending"),
+            SQL("t.partner_id IN (SELECT partner_id FROM member_marketing_refresh_touched)"),
+        ]
+        if today > previous:
+            # a day threshold is crossed when the day moves from `previous` to `today`
+            for column, thresholds in (
+                ("last_day", {s.recency_min_days for s in lifecycle}),
+                ("last_day", {s.recency_max_days for s in lifecycle}),
+                ("first_day", {s.first_purchase_max_days for s in lifecycle}),
+            ):
+                conds.extend(
+                    SQL(
+                        "t.%s BETWEEN %s AND %s",
+                        SQL.identifier(column),
+                        previous - timedelta(days=days + 1),
+                        today - timedelta(days=days),
+                    )
+                    for days in thresholds
+                    if days
+                )
+            conds.extend(
+                SQL(
+                    "((%(today)s::date - t.last_day) / t.usual_interval >= %(low)s"
+                    " AND (%(previous)s::date - t.last_day) / t.usual_interval < %(high)s)",
+                    today=today,
+                    previous=previous,
+                    low=ratio - 0.01,
+                    high=ratio + 0.01,
+                )
+                for ratio in {s.churn_ratio_min for s in lifecycle}
+                if ratio
+            )
+        # RFM: a score changes when its value lies between the previous and the new bound
+        for column, key, new_bounds in zip(
+            ("last_day", "rfm_f", "rfm_m"),
+            ("r_bounds", "f_bounds", "m_bounds"),
+            bounds,
+            strict=True,
+        ):
+            conds.extend(
+                SQL("t.%s BETWEEN %s AND %s", SQL.identifier(column), min(old, new), max(old, new))
+                for old, new in zip(meta[key], new_bounds, strict=True)
+                if old != new
+            )
+        return SQL("(%s)", SQL(" OR ").join(conds))
+
+    @api.model
+    def _score_sql(self, column, bounds):
+        if not bounds:
+            return SQL("NULL::integer")
+        return SQL(
+            "CASE WHEN t.rfm_f > 0 THEN 1 + %s END",
+            SQL(" + ").join(SQL("(t.%s >= %s)::int", SQL.identifier(column), b) for b in bounds),
+        )
+
+    @api.model
     def _refresh(self, today=None):
         """Recompute every member's lifecycle and RFM segment and churn risk.
 
-        Writes ``member_marketing_profile`` (current state), one ``member_segment_history`` row
-        per change and the day's ``member_segment_snapshot``. Returns the number of members.
+        The engine keeps the figures of every member with purchases between refreshes
+        (``STATE_TABLE``): a refresh recomputes them only for the members whose orders changed
+        or entered or left a window since the last refresh (``_get_changed_partners``), then
+        scores every member from that table in one pass and writes only what changed. The
+        state is rebuilt from every order the first time, when the windows, the RFM window or
+        the time zone change, for an earlier day, and every ``full_refresh_days`` days.
+
+        Writes ``member_marketing_profile`` (current state; a member without purchases has
+        none), one ``member_segment_history`` row per change (a NULL new segment when the
+        member's purchases all disappeared) and the day's ``member_segment_snapshot``. Returns
+        the number of members with purchases.
         """
         today = today or self._get_refresh_date()
         cr = self.env.cr
@@ -148,38 +272,77 @@ class MemberSegmentEngine(models.AbstractModel):
         rfm_window = self._get_param("rfm_window_days", 365)
         min_purchases = self._get_param("churn_min_purchases", 3)
         default_interval = max(self._get_param("churn_default_interval", 30), 1)
+        full_refresh_days = self._get_param("full_refresh_days", 7)
+        windows = self._get_windows(lifecycle)
+        signature = repr((STATE_VERSION, windows, rfm_window, self._get_timezone()))
+        # orders written by a transaction still running now may not be visible to this one:
+        # the next refresh rereads every order written since the oldest of them began
+        cr.execute(
+            "SELECT LEAST(NOW(), MIN(xact_start)) AT TIME ZONE 'UTC' FROM pg_stat_activity"
+            " WHERE datname = current_database()"
+        )
+        stamp = cr.fetchone()[0]
+        # sorts and hashes of a chain's history fit in memory (this transaction only)
+        # JIT compilation costs more than it saves on these plans (measured at 200k members)
+        cr.execute("SET LOCAL work_mem = '64MB'")
+        cr.execute("SET LOCAL jit = off")
+        # The covering index holds each purchase's local day, in member order: computing the
+        # day per row (two time zone conversions) after a sequential scan and hashing costs
+        # 3-10x, but the planner prefers that plan as soon as part of pos_order is not yet
+        # all-visible (recent orders not vacuumed yet): SSD-like page costs, no sequential
+        # scan, no hashing of the purchases keep the index-ordered plan.
+        for setting, value in PURCHASE_SCAN_SETTINGS:
+            cr.execute(SQL("SET LOCAL %s = %s", SQL.identifier(setting), SQL(value)))
+        for table in REFRESH_TEMP_TABLES:
+            cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(table)))
+        meta = self._get_state_meta()
+        if (
+            meta
+            and meta.get("signature") == signature
+            and meta["state_day"] <= today
+            and (today - meta["full_day"]).days < full_refresh_days
+        ):
+            self._update_state(today, rfm_window, windows, meta["stamp"], meta["state_day"])
+            full_day = meta["full_day"]
+        else:
+            self._build_state(today, rfm_window, windows)
+            meta = None
+            full_day = today
+        for setting, _value in PURCHASE_SCAN_SETTINGS:
+            cr.execute(SQL("SET LOCAL %s TO DEFAULT", SQL.identifier(setting)))
+        member_count, scoring, bounds = self._score(
+            today, lifecycle, rfm_segments, min_purchases, default_interval, meta
+        )
+        self._write_changes(today)
+        self._save_state_meta(
+            signature=signature,
+            state_day=today,
+            stamp=stamp,
+            full_day=full_day,
+            scoring=scoring,
+            r_bounds=bounds and bounds[0],
+            f_bounds=bounds and bounds[1],
+            m_bounds=bounds and bounds[2],
+        )
+        self._set_figures_date(today)
+        self.env["member.marketing.profile"].invalidate_model()
+        self.env["member.segment.history"].invalidate_model()
+        self.env["member.segment.snapshot"].invalidate_model()
+        self.env["res.partner"].invalidate_model(
+            ["marketing_profile_ids", "lifecycle_segment_id", "rfm_segment_id"]
+        )
+        _logger.info("Segment refresh for %s: %s members", today, member_count)
+        return member_count
 
-        # one count and amount per distinct window (segments often share one), exposed to the
-        # rules as cnt_<segment id> / avg_<segment id>
-        windows = sorted({segment.window_days or 0 for segment in lifecycle})
-        window_sums = [SQL("")]
-        for window in windows:
-            if not window:
-                # no window: all the member's purchases, already counted and summed
-                window_sums.append(SQL(", COUNT(*)::int AS wcnt_0, SUM(s.amount) AS wamt_0"))
-                continue
-            in_window = SQL("age <= %s", window)
-            window_sums.append(
-                SQL(
-                    ", COUNT(*) FILTER (WHERE %(w)s) AS %(cnt)s,"
-                    " SUM(amount) FILTER (WHERE %(w)s) AS %(amt)s",
-                    w=in_window,
-                    cnt=SQL.identifier(f"wcnt_{window}"),
-                    amt=SQL.identifier(f"wamt_{window}"),
-                )
-            )
-        window_columns = [SQL("")]
-        for segment in lifecycle:
-            window = segment.window_days or 0
-            window_columns.append(
-                SQL(
-                    ", a.%(wcnt)s AS %(cnt)s, a.%(wamt)s / NULLIF(a.%(wcnt)s, 0) AS %(avg)s",
-                    wcnt=SQL.identifier(f"wcnt_{window}"),
-                    wamt=SQL.identifier(f"wamt_{window}"),
-                    cnt=SQL.identifier(f"cnt_{segment.id}"),
-                    avg=SQL.identifier(f"avg_{segment.id}"),
-                )
-            )
+    @api.model
+    def _score(self, today, lifecycle, rfm_segments, min_purchases, default_interval, meta):
+        """Score the members of the state in one pass (day-dependent rules, RFM bounds) and
+        keep in ``member_marketing_refresh`` the members whose segments, scores, usual
+        interval or figures changed. After an incremental update (``meta``: the previous
+        refresh) only the members whose result may have changed are scored: recomputed
+        figures, a day threshold of a rule crossed since the previous refresh, a value
+        between a previous and a new RFM bound; every member when the rules changed.
+        Returns the number of members with purchases, the scoring signature and the bounds."""
         lifecycle_case = SQL("NULL::integer")
         if lifecycle:
             lifecycle_case = SQL(
@@ -205,160 +368,91 @@ class MemberSegmentEngine(models.AbstractModel):
                     for seg in rfm_segments
                 ),
             )
-        # sorts and hashes of a chain's history fit in memory (this transaction only)
-        # JIT compilation costs more than it saves on these plans (measured at 200k members)
-        cr.execute("SET LOCAL work_mem = '64MB'")
-        cr.execute("SET LOCAL jit = off")
-        # The covering index holds each purchase's local day, in member order: computing the
-        # day per row (two time zone conversions) after a sequential scan and hashing costs
-        # 3-10x, but the planner prefers that plan as soon as part of pos_order is not yet
-        # all-visible (recent orders not vacuumed yet): SSD-like page costs, no sequential
-        # scan, no hashing of the purchases keep the index-ordered plan.
-        for setting, value in PURCHASE_SCAN_SETTINGS:
-            cr.execute(SQL("SET LOCAL %s = %s", SQL.identifier(setting), SQL(value)))
-        for table in ("member_marketing_refresh", "member_marketing_refresh_agg"):
-            cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(table)))
-        cr.execute("DROP TABLE IF EXISTS member_marketing_refresh_median")
-        # 1. One pass over the purchases (index-only scan of the partial index on pos_order,
-        # already grouped by member: no sort), one row per member with the figures that need
-        # no ordering, next to the member's current profile. A member is "dirty" when their
-        # purchases changed since the last refresh (count, amount, first or last day).
-        cr.execute(
-            SQL(
-                """
-            CREATE TEMP TABLE member_marketing_refresh_agg ON COMMIT DROP AS
-            SELECT a.*, p.id AS profile_id,
-                   p.lifecycle_segment_id AS prev_lifecycle_id, p.rfm_segment_id AS prev_rfm_id,
-                   p.rfm_recency AS prev_r, p.rfm_frequency AS prev_f, p.rfm_monetary AS prev_m,
-                   p.median_interval_days AS prev_interval,
-                   p.purchase_days AS prev_days, p.median_gap AS prev_median,
-                   (p.id IS NULL OR p.purchase_days IS NULL
-                    OR (p.order_count, p.amount_total, p.first_order_date, p.last_order_date)
-                       IS DISTINCT FROM (a.order_count, a.amount_total,
-                                         %(today)s::date - a.first_age,
-                                         %(today)s::date - a.recency)) AS dirty
-              FROM (
-                SELECT s.partner_id, MIN(s.age) AS recency, MAX(s.age) AS first_age,
-                       COUNT(*)::int AS order_count, SUM(s.amount) AS amount_total,
-                       COUNT(*) FILTER (WHERE s.age <= %(rfm_window)s) AS rfm_f,
-                       SUM(s.amount) FILTER (WHERE s.age <= %(rfm_window)s) AS rfm_m
-                       %(window_sums)s
-                  FROM (SELECT p.partner_id, %(today)s::date - p.day AS age, p.amount
-                          FROM (%(source)s) p) s
-                 GROUP BY s.partner_id
-              ) a
-              LEFT JOIN member_marketing_profile p ON p.partner_id = a.partner_id
-            """,
-                today=today,
-                source=self._get_purchase_source(today),
-                rfm_window=rfm_window,
-                window_sums=SQL("").join(window_sums),
+        member_count, bounds = self._get_rfm_bounds()
+        r_bounds, f_bounds, m_bounds = bounds or (None, None, None)
+        scoring = repr(
+            (
+                lifecycle_case.code,
+                lifecycle_case.params,
+                rfm_case.code,
+                rfm_case.params,
+                min_purchases,
+                default_interval,
             )
         )
-        member_count = cr.rowcount
-        cr.execute("SELECT partner_id FROM member_marketing_refresh_agg WHERE dirty")
-        dirty_ids = [row[0] for row in cr.fetchall()]
-        # 2. The median interval between distinct purchase days (a LAG window and a
-        # percentile_cont) only for the dirty members: on a normal day, those who bought since
-        # the last refresh. The gap between two orders of the same day is NULL (ignored).
-        cr.execute(
-            SQL(
-                """
-            CREATE TEMP TABLE member_marketing_refresh_median ON COMMIT DROP AS
-            SELECT g.partner_id, COUNT(g.gap) + 1 AS n_days,
-                   percentile_cont(0.5) WITHIN GROUP (ORDER BY g.gap) AS median_gap
-              FROM (
-                SELECT p.partner_id,
-                       NULLIF(p.day - LAG(p.day) OVER (PARTITION BY p.partner_id ORDER BY p.day),
-                              0) AS gap
-                  FROM (%(source)s) p
-                 WHERE p.partner_id = ANY(%(dirty)s)
-              ) g
-             GROUP BY g.partner_id
-            """,
-                source=self._get_purchase_source(today),
-                dirty=dirty_ids,
-            )
-        )
-        for setting, _value in PURCHASE_SCAN_SETTINGS:
-            cr.execute(SQL("SET LOCAL %s TO DEFAULT", SQL.identifier(setting)))
-        cr.execute("SET LOCAL enable_mergejoin = off")
-        # 3. Scores and segments of every member (quintiles with CUME_DIST, so that ties share
-        # a score), and whether anything stored changed.
-        cr.execute(
+        candidates = SQL("TRUE")
+        if meta and meta.get("scoring") == scoring and bounds and meta.get("r_bounds"):
+            candidates = self._score_candidates(today, lifecycle, meta, bounds)
+        self.env.cr.execute(
             SQL(
                 """
             CREATE TEMP TABLE member_marketing_refresh ON COMMIT DROP AS
-            WITH scored AS (
-                SELECT partner_id, recency, rfm_f, rfm_m
-                  FROM member_marketing_refresh_agg WHERE rfm_f > 0
-            ), r_dist AS (
-                -- CUME_DIST from a histogram of the values (a few hundred distinct recencies
-                -- and frequencies): hashing instead of sorting every member
-                SELECT recency, SUM(COUNT(*)) OVER (ORDER BY recency DESC)
-                                / SUM(COUNT(*)) OVER () AS cume
-                  FROM scored GROUP BY recency
-            ), f_dist AS (
-                SELECT rfm_f, SUM(COUNT(*)) OVER (ORDER BY rfm_f) / SUM(COUNT(*)) OVER () AS cume
-                  FROM scored GROUP BY rfm_f
-            ), m_dist AS (
-                SELECT rfm_m, SUM(COUNT(*)) OVER (ORDER BY rfm_m) / SUM(COUNT(*)) OVER () AS cume
-                  FROM scored GROUP BY rfm_m
-            ), scores AS (
-                SELECT sc.partner_id,
-                       CEIL(rd.cume * 5 - 1e-9)::int AS r,
-                       CEIL(fd.cume * 5 - 1e-9)::int AS f,
-                       CEIL(md.cume * 5 - 1e-9)::int AS m
-                  FROM scored sc
-                  JOIN r_dist rd ON rd.recency = sc.recency
-                  JOIN f_dist fd ON fd.rfm_f = sc.rfm_f
-                  JOIN m_dist md ON md.rfm_m = sc.rfm_m
-            ), base AS (
-                SELECT a.*, sc.r, sc.f, sc.m,
-                       CASE WHEN a.dirty THEN m.n_days ELSE a.prev_days END AS n_days,
-                       CASE WHEN a.dirty THEN m.median_gap ELSE a.prev_median END AS median_gap
-                  FROM member_marketing_refresh_agg a
-                  LEFT JOIN member_marketing_refresh_median m ON m.partner_id = a.partner_id
-                  LEFT JOIN scores sc ON sc.partner_id = a.partner_id
-            ), stats_interval AS (
-                SELECT a.*,
-                       CASE WHEN a.n_days >= %(min_purchases)s
-                            THEN GREATEST(a.median_gap, 1)
-                            ELSE %(default_interval)s END AS usual_interval
-                       %(window_columns)s
-                  FROM base a
-            ), stats AS (
-                SELECT u.*, ROUND((u.recency / u.usual_interval)::numeric, 2) AS churn_ratio
-                  FROM stats_interval u
-            ), result AS MATERIALIZED (
-                -- computed once: the segment CASEs are read twice below
-                SELECT s.partner_id, s.profile_id, s.dirty, s.recency, s.first_age,
-                       s.order_count, s.amount_total, s.n_days, s.median_gap,
-                       s.usual_interval::float8 AS usual_interval,
-                       s.r, s.f, s.m,
-                       %(lifecycle_case)s AS lifecycle_id,
-                       %(rfm_case)s AS rfm_id,
-                       s.prev_lifecycle_id, s.prev_rfm_id, s.prev_r, s.prev_f, s.prev_m,
-                       s.prev_interval
-                  FROM stats s
-            )
-            SELECT n.*,
-                   n.profile_id IS NOT NULL AND (n.dirty
-                       OR (n.lifecycle_id, n.rfm_id, n.r, n.f, n.m, n.usual_interval)
-                          IS DISTINCT FROM (n.prev_lifecycle_id, n.prev_rfm_id, n.prev_r,
-                                            n.prev_f, n.prev_m, n.prev_interval)) AS changed
-              FROM result n
+            SELECT * FROM (
+                SELECT s.partner_id, s.pending, s.r, s.f, s.m, s.new_interval AS usual_interval,
+                       s.first_day, s.last_day, s.order_count, s.amount_total, s.n_days,
+                       s.median_gap,
+                       s.lifecycle_id AS prev_lifecycle_id, s.rfm_id AS prev_rfm_id,
+                       s.r_score AS prev_r, s.f_score AS prev_f, s.m_score AS prev_m,
+                       s.prev_interval,
+                       %(lifecycle_case)s AS new_lifecycle_id, %(rfm_case)s AS new_rfm_id
+                  FROM (
+                    SELECT u.*, ROUND((u.recency / u.new_interval)::numeric, 2) AS churn_ratio
+                      FROM (
+                        SELECT t.*, t.usual_interval AS prev_interval,
+                               %(today)s::date - t.last_day AS recency,
+                               %(today)s::date - t.first_day AS first_age,
+                               %(r)s AS r, %(f)s AS f, %(m)s AS m,
+                               (CASE WHEN t.n_days >= %(min_purchases)s
+                                     THEN GREATEST(t.median_gap, 1)
+                                     ELSE %(default_interval)s END)::float8 AS new_interval
+                          FROM %(state)s t
+                         WHERE %(candidates)s
+                      ) u
+                     OFFSET 0
+                  ) s
+            ) n
+             WHERE n.pending
+                OR (n.new_lifecycle_id, n.new_rfm_id, n.r, n.f, n.m, n.usual_interval)
+                   IS DISTINCT FROM (n.prev_lifecycle_id, n.prev_rfm_id, n.prev_r, n.prev_f,
+                                     n.prev_m, n.prev_interval)
             """,
+                today=today,
+                state=SQL.identifier(STATE_TABLE),
+                r=self._score_sql("last_day", r_bounds),
+                f=self._score_sql("rfm_f", f_bounds),
+                m=self._score_sql("rfm_m", m_bounds),
                 min_purchases=min_purchases,
                 default_interval=float(default_interval),
-                window_columns=SQL("").join(window_columns),
                 lifecycle_case=lifecycle_case,
                 rfm_case=rfm_case,
+                candidates=candidates,
             )
         )
-        cr.execute("SET LOCAL enable_mergejoin TO DEFAULT")
+        return member_count, scoring, bounds
+
+    @api.model
+    def _write_changes(self, today):
+        """History, profiles, state and the day's snapshot from the changed and removed
+        members (an unchanged member costs no write)."""
+        cr = self.env.cr
         uid = self.env.uid
-        # 4. one pass over the new state for both segment types (the previous one is in it)
+        state = SQL.identifier(STATE_TABLE)
+        # a member deleted since (their orders lost their partner, not their write date)
+        # stays in the state until the next rebuild, but gets no history nor profile
+        cr.execute("SELECT ARRAY(SELECT partner_id FROM member_marketing_refresh)")
+        changed_ids = cr.fetchone()[0]
+        cr.execute(
+            """
+            DELETE FROM member_marketing_refresh
+             WHERE partner_id = ANY(ARRAY(SELECT unnest(%(ids)s::int[])
+                                          EXCEPT SELECT id FROM res_partner
+                                                  WHERE id = ANY(%(ids)s::int[])))
+            """,
+            {"ids": changed_ids},
+        )
+        # its size and values for the plans of the writes below (by key for a few rows)
+        cr.execute("ANALYZE member_marketing_refresh")
+        # one pass over the changes for both segment types (the previous one is in them)
         cr.execute(
             SQL(
                 """
@@ -367,21 +461,78 @@ class MemberSegmentEngine(models.AbstractModel):
                     create_uid, create_date, write_uid, write_date)
             SELECT n.partner_id, c.segment_type, c.segment_id, c.previous_id, %(today)s,
                    %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
-              FROM member_marketing_refresh n
+              FROM (SELECT partner_id, new_lifecycle_id AS lifecycle_id, new_rfm_id AS rfm_id,
+                           prev_lifecycle_id, prev_rfm_id
+                      FROM member_marketing_refresh
+                     UNION ALL
+                    SELECT partner_id, NULL, NULL, lifecycle_id, rfm_id
+                      FROM member_marketing_refresh_removed) n
              CROSS JOIN LATERAL (
                     VALUES ('lifecycle', n.lifecycle_id, n.prev_lifecycle_id),
                            ('rfm', n.rfm_id, n.prev_rfm_id)
              ) c (segment_type, segment_id, previous_id)
-             WHERE (n.lifecycle_id IS DISTINCT FROM n.prev_lifecycle_id
-                    OR n.rfm_id IS DISTINCT FROM n.prev_rfm_id)
-               AND c.segment_id IS DISTINCT FROM c.previous_id
+             WHERE c.segment_id IS DISTINCT FROM c.previous_id
             """,
                 today=today,
                 uid=uid,
             )
         )
-        self._write_profiles(today)
-        # 5. the day's segment sizes, from the new state (members with purchases)
+        cr.execute(
+            SQL(
+                """
+            UPDATE %(state)s s
+               SET lifecycle_id = n.new_lifecycle_id, rfm_id = n.new_rfm_id,
+                   r_score = n.r, f_score = n.f, m_score = n.m,
+                   usual_interval = n.usual_interval, pending = FALSE
+              FROM member_marketing_refresh n
+             WHERE s.partner_id = n.partner_id
+            """,
+                state=state,
+            )
+        )
+        cr.execute(
+            SQL(
+                """
+            INSERT INTO member_marketing_profile AS p
+                   (partner_id, lifecycle_segment_id, rfm_segment_id, first_order_date,
+                    last_order_date, order_count, amount_total,
+                    rfm_recency, rfm_frequency, rfm_monetary, purchase_days, median_gap,
+                    median_interval_days, refresh_date,
+                    create_uid, create_date, write_uid, write_date)
+            SELECT n.partner_id, n.new_lifecycle_id, n.new_rfm_id, n.first_day, n.last_day,
+                   n.order_count, n.amount_total, n.r, n.f, n.m,
+                   n.n_days, n.median_gap, n.usual_interval, %(today)s,
+                   %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+              FROM member_marketing_refresh n
+            ON CONFLICT (partner_id) DO UPDATE
+               SET lifecycle_segment_id = EXCLUDED.lifecycle_segment_id,
+                   rfm_segment_id = EXCLUDED.rfm_segment_id,
+                   first_order_date = EXCLUDED.first_order_date,
+                   last_order_date = EXCLUDED.last_order_date,
+                   order_count = EXCLUDED.order_count,
+                   amount_total = EXCLUDED.amount_total,
+                   rfm_recency = EXCLUDED.rfm_recency,
+                   rfm_frequency = EXCLUDED.rfm_frequency,
+                   rfm_monetary = EXCLUDED.rfm_monetary,
+                   purchase_days = EXCLUDED.purchase_days,
+                   median_gap = EXCLUDED.median_gap,
+                   median_interval_days = EXCLUDED.median_interval_days,
+                   refresh_date = EXCLUDED.refresh_date,
+                   write_uid = EXCLUDED.write_uid,
+                   write_date = EXCLUDED.write_date
+            """,
+                today=today,
+                uid=uid,
+                state=state,
+            )
+        )
+        cr.execute(
+            """
+            DELETE FROM member_marketing_profile p USING member_marketing_refresh_removed r
+             WHERE p.partner_id = r.partner_id
+            """
+        )
+        # the day's segment sizes, from the new state (members with purchases)
         cr.execute(
             SQL(
                 """
@@ -393,7 +544,7 @@ class MemberSegmentEngine(models.AbstractModel):
               FROM member_segment s
               LEFT JOIN (
                     SELECT COALESCE(lifecycle_id, rfm_id) AS segment_id, COUNT(*) AS n
-                      FROM member_marketing_refresh
+                      FROM %(state)s
                      GROUP BY GROUPING SETS ((lifecycle_id), (rfm_id))
               ) c ON c.segment_id = s.id
              WHERE s.active
@@ -401,17 +552,9 @@ class MemberSegmentEngine(models.AbstractModel):
             """,
                 today=today,
                 uid=uid,
+                state=state,
             )
         )
-        self._set_figures_date(today)
-        self.env["member.marketing.profile"].invalidate_model()
-        self.env["member.segment.history"].invalidate_model()
-        self.env["member.segment.snapshot"].invalidate_model()
-        self.env["res.partner"].invalidate_model(
-            ["marketing_profile_ids", "lifecycle_segment_id", "rfm_segment_id"]
-        )
-        _logger.info("Segment refresh for %s: %s members", today, member_count)
-        return member_count
 
     @api.model
     def _set_figures_date(self, today):
@@ -419,62 +562,6 @@ class MemberSegmentEngine(models.AbstractModel):
         icp = self.env["ir.config_parameter"].sudo()
         if icp.get_param(REFRESH_DATE_PARAM) != fields.Date.to_string(today):
             icp.set_param(REFRESH_DATE_PARAM, fields.Date.to_string(today))
-
-    @api.model
-    def _write_profiles(self, today):
-        """Write the refreshed figures to ``member_marketing_profile``: insert the new members'
-        profiles and update only the profiles whose stored figures changed (an unchanged row
-        costs no write, no index update and no dead tuple). ``refresh_date`` is the day of the
-        last change."""
-        cr = self.env.cr
-        uid = self.env.uid
-        cr.execute(
-            SQL(
-                """
-            INSERT INTO member_marketing_profile
-                   (partner_id, lifecycle_segment_id, rfm_segment_id, first_order_date,
-                    last_order_date, order_count, amount_total,
-                    rfm_recency, rfm_frequency, rfm_monetary, purchase_days, median_gap,
-                    median_interval_days, refresh_date,
-                    create_uid, create_date, write_uid, write_date)
-            SELECT n.partner_id, n.lifecycle_id, n.rfm_id, %(today)s::date - n.first_age,
-                   %(today)s::date - n.recency, n.order_count, n.amount_total,
-                   n.r, n.f, n.m, n.n_days, n.median_gap, n.usual_interval, %(today)s,
-                   %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
-              FROM member_marketing_refresh n
-             WHERE n.profile_id IS NULL
-            ON CONFLICT (partner_id) DO NOTHING
-            """,
-                today=today,
-                uid=uid,
-            )
-        )
-        cr.execute(
-            SQL(
-                """
-            UPDATE member_marketing_profile p
-               SET lifecycle_segment_id = n.lifecycle_id,
-                   rfm_segment_id = n.rfm_id,
-                   first_order_date = %(today)s::date - n.first_age,
-                   last_order_date = %(today)s::date - n.recency,
-                   order_count = n.order_count,
-                   amount_total = n.amount_total,
-                   rfm_recency = n.r,
-                   rfm_frequency = n.f,
-                   rfm_monetary = n.m,
-                   purchase_days = n.n_days,
-                   median_gap = n.median_gap,
-                   median_interval_days = n.usual_interval,
-                   refresh_date = %(today)s,
-                   write_uid = %(uid)s,
-                   write_date = NOW() AT TIME ZONE 'UTC'
-              FROM member_marketing_refresh n
-             WHERE n.changed AND p.id = n.profile_id
-            """,
-                today=today,
-                uid=uid,
-            )
-        )
 
     @api.model
     def _cron_refresh(self):

@@ -4,6 +4,10 @@ from odoo.tools import SQL
 from .member_segment_engine import PURCHASE_STATES
 
 PURCHASE_INDEX = "pos_order_member_marketing_purchase_v2_idx"
+# the same purchases in day order: the orders entering or leaving a window (index only)
+PURCHASE_DAY_INDEX = "pos_order_member_marketing_purchase_day_idx"
+# the orders written since the last segment refresh (see _get_changed_partners)
+WRITE_DATE_INDEX = "pos_order_member_marketing_write_date_idx"
 # earlier versions of the index (UTC days, refunds included): replaced by PURCHASE_INDEX
 OLD_PURCHASE_INDEXES = ("pos_order_member_marketing_purchase_idx",)
 
@@ -15,8 +19,17 @@ class PosOrder(models.Model):
         """Index the members' purchases in the order the segment refresh reads them (member,
         local day), covering the amount, so the refresh reads it without touching the table.
         The predicate is the engine's ``PURCHASE_FILTER`` (refunds excluded) and the day its
-        ``_get_local_day``: the index is rebuilt at update when the time zone changed."""
+        ``_get_local_day``: the index is rebuilt at update when the time zone changed. A second
+        index holds the same purchases in day order (the refresh reads the purchases of the
+        days entering or leaving a window), and one the write date (orders written since the
+        last refresh)."""
         cr = self.env.cr
+        cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS %s ON pos_order (write_date)",
+                SQL.identifier(WRITE_DATE_INDEX),
+            )
+        )
         for old_index in OLD_PURCHASE_INDEXES:
             cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(old_index)))
         # the main company by SQL: reading env.company would load res.users, whose columns
@@ -26,26 +39,30 @@ class PosOrder(models.Model):
         engine = self.env["member.segment.engine"]
         timezone = engine._get_timezone(company)
         local_day = engine._get_local_day(SQL("date_order"), timezone)
-        cr.execute(
-            SQL(
-                """SELECT pg_get_expr(i.indexprs, i.indrelid)
-                     FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-                    WHERE c.relname = %s""",
-                PURCHASE_INDEX,
+        for name, columns, include in (
+            (PURCHASE_INDEX, SQL("partner_id, (%s)", local_day), "amount_total, date_order"),
+            (PURCHASE_DAY_INDEX, SQL("(%s)", local_day), "partner_id, amount_total"),
+        ):
+            cr.execute(
+                SQL(
+                    """SELECT pg_get_expr(i.indexprs, i.indrelid)
+                         FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+                        WHERE c.relname = %s""",
+                    name,
+                )
             )
-        )
-        row = cr.fetchone()
-        if row and f"'{timezone}'" in (row[0] or ""):
-            return super().init()
-        cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(PURCHASE_INDEX)))
-        cr.execute(
-            SQL(
-                """CREATE INDEX %s ON pos_order (partner_id, (%s))
-                   INCLUDE (amount_total, date_order)
-                   WHERE partner_id IS NOT NULL AND state IN %s AND amount_total >= 0""",
-                SQL.identifier(PURCHASE_INDEX),
-                local_day,
-                PURCHASE_STATES,
+            row = cr.fetchone()
+            if row and f"'{timezone}'" in (row[0] or ""):
+                continue
+            cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))
+            cr.execute(
+                SQL(
+                    """CREATE INDEX %s ON pos_order (%s) INCLUDE (%s)
+                       WHERE partner_id IS NOT NULL AND state IN %s AND amount_total >= 0""",
+                    SQL.identifier(name),
+                    columns,
+                    SQL(include),
+                    PURCHASE_STATES,
+                )
             )
-        )
         return super().init()

@@ -2,6 +2,7 @@ from . import (
     test_campaign,
     test_churn,
     test_demo,
+    test_incremental,
     test_kpi,
     test_lifecycle,
     test_notice,

@@ -5,14 +5,16 @@ from odoo.tools import SQL
 
 
 def insert_orders(env, partner, orders, today):
-    """Insert paid POS orders directly: the segment SQL reads only ``pos_order``.
+    """Insert paid POS orders directly: the segment SQL reads only ``pos_order`` (with the
+    create and write dates the ORM would set: the refresh rereads the orders written since).
 
     ``orders`` is a list of ``(days_ago, amount)``; each order is placed at 10:00 UTC.
     """
     session = env["pos.session"].search([], limit=1)
     rows = [
         SQL(
-            "(%s, %s, %s, 0, %s, %s, 0, %s, %s, 'paid')",
+            "(%s, %s, %s, 0, %s, %s, 0, %s, %s, 'paid', NOW() AT TIME ZONE 'UTC',"
+            " NOW() AT TIME ZONE 'UTC')",
             session.company_id.id,
             session.id,
             f"MM-TEST/{partner.id}/{index}",
@@ -26,7 +28,8 @@ def insert_orders(env, partner, orders, today):
     env.cr.execute(
         SQL(
             """INSERT INTO pos_order (company_id, session_id, name, amount_tax, amount_total,
-                                      amount_paid, amount_return, partner_id, date_order, state)
+                                      amount_paid, amount_return, partner_id, date_order, state,
+                                      create_date, write_date)
                VALUES %s""",
             SQL(", ").join(rows),
         )
@@ -41,6 +44,8 @@ class MemberMarketingCase(TransactionCase):
         cls.env.cr.execute("UPDATE pos_order SET state = 'cancel' WHERE state != 'cancel'")
         cls.today = date(2026, 6, 15)
         cls.engine = cls.env["member.segment.engine"]
+        # the orders were cancelled by SQL (write date kept): the first refresh rebuilds
+        cls.engine._drop_state()
 
     @classmethod
     def _member(cls, name, orders=(), **vals):

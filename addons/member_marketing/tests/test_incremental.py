@@ -1,0 +1,188 @@
+from datetime import timedelta
+
+from odoo.tests import tagged
+from odoo.tools import SQL
+
+from ..models.member_segment_engine import STATE_META_TABLE
+from .common import MemberMarketingCase, insert_orders
+
+PROFILE_FIGURES = [
+    "lifecycle_segment_id",
+    "rfm_segment_id",
+    "first_order_date",
+    "last_order_date",
+    "order_count",
+    "amount_total",
+    "rfm_recency",
+    "rfm_frequency",
+    "rfm_monetary",
+    "purchase_days",
+    "median_gap",
+    "median_interval_days",
+    "recency_days",
+    "churn_ratio",
+]
+
+
+@tagged("post_install", "-at_install")
+class TestIncrementalRefresh(MemberMarketingCase):
+    """The incremental refresh (state of the last refresh + the orders written, entering or
+    leaving a window since) gives the same profiles, segments and history as a refresh from
+    scratch."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # the incremental path up to 16 days after a rebuild
+        cls.env["ir.config_parameter"].set_param("member_marketing.full_refresh_days", 30)
+        cls.members = cls.env["res.partner"]
+        # one member per window edge (30, 45, 60, RFM 365 days), and regular buyers
+        for name, orders in (
+            ("new, 30 days ago", [(30, 300.0)]),
+            ("active, 45 days edge", [(45, 250.0), (20, 250.0)]),
+            ("fan, 60 days edge", [(60, 300.0), (40, 300.0), (20, 300.0), (10, 300.0)]),
+            ("rfm, 365 days edge", [(365, 500.0), (100, 80.0)]),
+            ("loyal", [(40, 120.0), (8, 90.0)]),
+            ("regular", [(90, 60.0), (60, 60.0), (31, 60.0), (3, 60.0)]),
+            ("late sync", [(12, 150.0)]),
+            ("refunded", [(25, 180.0), (5, 220.0)]),
+            ("cancelled", [(40, 100.0), (15, 100.0)]),
+            ("single", [(7, 40.0)]),
+        ):
+            cls.members |= cls._member(name, orders)
+
+    def _figures(self):
+        self.env.invalidate_all()
+        profiles = self.env["member.marketing.profile"].search(
+            [("partner_id", "in", self.members.ids)]
+        )
+        return {
+            profile.partner_id.name: {
+                name: (value.id if hasattr(value, "id") else value)
+                for name, value in ((name, profile[name]) for name in PROFILE_FIGURES)
+            }
+            for profile in profiles
+        }
+
+    def _history(self):
+        rows = self.env["member.segment.history"].search([("partner_id", "in", self.members.ids)])
+        return sorted(
+            (r.partner_id.id, r.segment_type, r.segment_id.id, r.previous_segment_id.id, r.date)
+            for r in rows
+        )
+
+    def _full_day(self):
+        self.env.cr.execute(SQL("SELECT full_day FROM %s", SQL.identifier(STATE_META_TABLE)))
+        return self.env.cr.fetchone()[0]
+
+    def _member_named(self, name):
+        return self.members.filtered(lambda partner: partner.name == name)
+
+    def _write_orders(self, partner, **values):
+        """Change a member's orders the way the ORM does: the write date is set."""
+        self.env.cr.execute(
+            SQL(
+                "UPDATE pos_order SET %s, write_date = NOW() AT TIME ZONE 'UTC'"
+                " WHERE partner_id = %s",
+                SQL(", ").join(
+                    SQL("%s = %s", SQL.identifier(field), value) for field, value in values.items()
+                ),
+                partner.id,
+            )
+        )
+
+    def assertSameAsFromScratch(self, day):
+        """The profiles after the incremental refresh of ``day`` are those of a rebuild."""
+        incremental = self._figures()
+        history = self._history()
+        self.engine._drop_state()
+        self._refresh(day)
+        self.env.cr.execute("SELECT COUNT(*) FROM member_marketing_refresh")
+        self.assertEqual(self.env.cr.fetchone()[0], 0, "the rebuild finds nothing to change")
+        self.assertEqual(self._figures(), incremental)
+        self.assertEqual(self._history(), history)
+        return incremental
+
+    def test_window_edges_move_by_one_day(self):
+        self._refresh()
+        before = self._figures()
+        for days in (1, 2, 16):
+            day = self.today + timedelta(days=days)
+            self._refresh(day)
+            self.assertEqual(self._full_day(), self.today, "incremental refresh")
+            figures = self._figures()
+            self.assertEqual(self.assertSameAsFromScratch(day), figures)
+            # back on the incremental path from the rebuilt state
+            self.engine._drop_state()
+            self._refresh()
+        self.assertEqual(self._figures(), before)
+        # the edges did move: the 30-day new member is no longer new, the 365-day one lost
+        # its oldest purchase from the RFM window
+        self._refresh(self.today + timedelta(days=1))
+        figures = self._figures()
+        self.assertEqual(
+            before["new, 30 days ago"]["lifecycle_segment_id"], self._lifecycle("new_high").id
+        )
+        self.assertNotEqual(
+            figures["new, 30 days ago"]["lifecycle_segment_id"], self._lifecycle("new_high").id
+        )
+        self.assertEqual(before["rfm, 365 days edge"]["rfm_frequency"], 4)
+        self.assertEqual(figures["rfm, 365 days edge"]["rfm_frequency"], 2)
+
+    def test_late_refund_and_cancelled_orders(self):
+        self._refresh()
+        tomorrow = self.today + timedelta(days=1)
+        # an order of 200 days ago synced late, a refund, a cancellation, a new purchase
+        insert_orders(self.env, self._member_named("late sync"), [(200, 90.0)], self.today)
+        insert_orders(self.env, self._member_named("refunded"), [(0, -220.0)], self.today)
+        self._write_orders(self._member_named("cancelled"), state="cancel")
+        insert_orders(self.env, self._member_named("single"), [(-1, 70.0)], self.today)
+        self._refresh(tomorrow)
+        self.assertEqual(self._full_day(), self.today, "incremental refresh")
+        figures = self.assertSameAsFromScratch(tomorrow)
+        late = figures["late sync"]
+        self.assertEqual(late["order_count"], 2)
+        self.assertEqual(late["first_order_date"], self.today - timedelta(days=200))
+        self.assertEqual(figures["refunded"]["order_count"], 2, "a refund is no purchase")
+        self.assertEqual(figures["single"]["order_count"], 2)
+        self.assertEqual(figures["single"]["recency_days"], 0)
+        self.assertNotIn("cancelled", figures)
+
+    def test_member_without_purchases_loses_profile(self):
+        """A member whose purchases all disappear has no profile any more (as one who never
+        bought), and leaves their segments in the history."""
+        member = self._member_named("cancelled")
+        self._refresh()
+        profile = self._profile(member)
+        lifecycle, rfm = profile.lifecycle_segment_id, profile.rfm_segment_id
+        self.assertTrue(lifecycle and rfm)
+        self._write_orders(member, state="cancel")
+        tomorrow = self.today + timedelta(days=1)
+        self._refresh(tomorrow)
+        self.assertFalse(self._profile(member))
+        self.assertFalse(member.lifecycle_segment_id)
+        left = self.env["member.segment.history"].search(
+            [("partner_id", "=", member.id), ("date", "=", tomorrow)]
+        )
+        self.assertEqual(
+            sorted(
+                (row.segment_type, row.segment_id.id, row.previous_segment_id.id) for row in left
+            ),
+            [("lifecycle", False, lifecycle.id), ("rfm", False, rfm.id)],
+        )
+        snapshot = self.env["member.segment.snapshot"].search(
+            [("date", "=", tomorrow), ("segment_id", "=", lifecycle.id)]
+        )
+        self.assertEqual(snapshot.member_count, lifecycle.member_count)
+
+    def test_deleted_orders_rebuild(self):
+        """Orders deleted by SQL leave no trace for the incremental refresh: the rebuild (a
+        new time zone, new windows, or every ``full_refresh_days``) removes the profile."""
+        member = self._member_named("single")
+        self._refresh()
+        self.assertTrue(self._profile(member))
+        self.env.cr.execute("DELETE FROM pos_order WHERE partner_id = %s", [member.id])
+        self.env["ir.config_parameter"].set_param("member_marketing.full_refresh_days", 1)
+        self._refresh(self.today + timedelta(days=1))
+        self.assertEqual(self._full_day(), self.today + timedelta(days=1), "rebuilt")
+        self.assertFalse(self._profile(member))
