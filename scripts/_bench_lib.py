@@ -2,7 +2,6 @@
 
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from pathlib import Path
@@ -137,9 +136,38 @@ def _pos_order(env, pos, partner, rng):
     }  # fmt: skip
 
 
-def _threads(count, target):
-    threads = [threading.Thread(target=target, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+def clients_rate(count, seconds, debit, connect_client):
+    """Debits per second (and how many were given up) from ``count`` concurrent clients, each
+    a process of its own with its own connection, as Odoo's workers serve RPCs.
+
+    ``connect_client()`` runs in each client and returns its state; ``debit(state, n, i)``
+    performs the client's i-th debit (``n``: the client's number) and returns True if it was
+    done, False if it was given up. Callers close their database connections before this
+    forks (a connection cannot be shared between processes).
+    """
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    start = time.time() + 0.5  # every client connected before the clock starts
+
+    def client(n):
+        state = connect_client()
+        done = refused = i = 0
+        while time.time() < start:
+            time.sleep(0.001)
+        while time.time() < start + seconds:
+            if debit(state, n, i):
+                done += 1
+            else:
+                refused += 1
+            i += 1
+        results.put((done, refused))
+
+    processes = [context.Process(target=client, args=(n,)) for n in range(count)]
+    for process in processes:
+        process.start()
+    totals = [results.get() for _process in processes]
+    for process in processes:
+        process.join()
+    return sum(done for done, _refused in totals) / seconds, sum(r for _d, r in totals)

@@ -4,12 +4,12 @@ import logging
 import random
 import time
 
-from _bench_lib import BARE_TABLES, _pos_order, _threads, bare_debit, odoo_db, section
+from _bench_lib import BARE_TABLES, _pos_order, bare_debit, clients_rate, odoo_db, section
 
 
 @section("loyalty", "member_loyalty: order sync with/without a member, stored-value debits/s")
 def bench_loyalty(options):
-    from odoo import SUPERUSER_ID, api
+    from odoo import SUPERUSER_ID, api, sql_db
     from odoo.service.model import retrying
 
     registry = odoo_db(options, "chain_bench_loyalty", ["member_loyalty"], demo=True)
@@ -83,26 +83,23 @@ def bench_loyalty(options):
         bare_debit(env.cr, wallet_id, key)
 
     def debit_rate(debit, clients, wallets, seconds=4.0):
-        done, refused = [0] * clients, [0] * clients
-        stop = time.perf_counter() + seconds
+        """Debits/s from ``clients`` processes, each one RPC-like transaction per debit (its
+        own cursor, environment, Odoo's retrying wrapper), as Odoo's workers run them."""
 
-        def worker(n):
-            i = 0
-            while time.perf_counter() < stop:
-                partner_id = member_ids[(n * 7919 + i) % wallets]
-                key = f"bench:{clients}:{wallets}:{n}:{i}:{time.time_ns()}"
-                with registry.cursor() as cr:
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-                    try:
-                        retrying(lambda e=env, p=partner_id, k=key: debit(e, p, k), env)
-                        done[n] += 1
-                    except Exception:  # a debit given up after Odoo's retries
-                        cr.rollback()
-                        refused[n] += 1
-                i += 1
+        def one(_state, n, i):
+            partner_id = member_ids[(n * 7919 + i) % wallets]
+            key = f"bench:{clients}:{wallets}:{n}:{i}:{time.time_ns()}"
+            with registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                try:
+                    retrying(lambda: debit(env, partner_id, key), env)
+                    return True
+                except Exception:  # a debit given up after Odoo's retries
+                    cr.rollback()
+                    return False
 
-        _threads(clients, worker)
-        return sum(done) / seconds, sum(refused)
+        sql_db.close_all()  # each client process opens its own connections
+        return clients_rate(clients, seconds, one, lambda: None)
 
     with registry.cursor() as cr:
         cr.execute(BARE_TABLES)

@@ -10,6 +10,9 @@ class MemberLedgerMixin(models.AbstractModel):
     _description = "Member Ledger Row"
     _order = "date desc, id desc"
     _rec_name = "idempotency_key"
+    # append-only rows say when and by whom in ``date`` and ``user_id``: no create/write
+    # columns, whose foreign keys to res_users every concurrent debit would lock again
+    _log_access = False
 
     partner_id = fields.Many2one(
         "res.partner", string="Member", required=True, index=True, readonly=True

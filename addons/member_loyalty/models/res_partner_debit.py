@@ -186,12 +186,12 @@ class ResPartner(models.Model):
                         INSERT INTO member_wallet_move (
                             partner_id, date, idempotency_key, kind, note, company_id, user_id,
                             currency_id, amount_principal, amount_bonus, amount, balance_after,
-                            result, create_uid, create_date, write_uid, write_date%(columns)s)
+                            result%(columns)s)
                         SELECT %(partner)s, %(now)s, %(key)s, %(kind)s, %(note)s,
                                COALESCE(%(company)s, (SELECT company_id FROM res_users
                                                        WHERE id = %(uid)s)),
                                %(uid)s, %(currency)s, %(principal)s, %(bonus)s, %(amount)s,
-                               %(balance)s, %(result)s, %(uid)s, %(now)s, %(uid)s, %(now)s%(values)s
+                               %(balance)s, %(result)s%(values)s
                          WHERE NOT EXISTS (SELECT FROM member_points_move
                                             WHERE idempotency_key = %(key)s)
                             ON CONFLICT (idempotency_key) DO NOTHING

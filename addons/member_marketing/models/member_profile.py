@@ -22,6 +22,9 @@ class MemberMarketingProfile(models.Model):
     _description = "Member Marketing Profile"
     _order = "churn_ratio desc, id"
     _rec_name = "partner_id"
+    # written in bulk by the engine only: no creator/writer columns (their foreign key checks
+    # cost more than the rows at the first refresh); ``refresh_date`` is the day of the change
+    _log_access = False
 
     # indexed by the unique constraint
     partner_id = fields.Many2one("res.partner", required=True, ondelete="cascade", readonly=True)

@@ -437,30 +437,23 @@ class MemberSegmentEngine(models.AbstractModel):
         cr = self.env.cr
         uid = self.env.uid
         state = SQL.identifier(STATE_TABLE)
+        # its size and values for the plans below (by key for a few rows, hashed for many)
+        cr.execute("ANALYZE member_marketing_refresh")
         # a member deleted since (their orders lost their partner, not their write date)
         # stays in the state until the next rebuild, but gets no history nor profile
-        cr.execute("SELECT ARRAY(SELECT partner_id FROM member_marketing_refresh)")
-        changed_ids = cr.fetchone()[0]
         cr.execute(
             """
-            DELETE FROM member_marketing_refresh
-             WHERE partner_id = ANY(ARRAY(SELECT unnest(%(ids)s::int[])
-                                          EXCEPT SELECT id FROM res_partner
-                                                  WHERE id = ANY(%(ids)s::int[])))
-            """,
-            {"ids": changed_ids},
+            DELETE FROM member_marketing_refresh n
+             WHERE NOT EXISTS (SELECT 1 FROM res_partner p WHERE p.id = n.partner_id)
+            """
         )
-        # its size and values for the plans of the writes below (by key for a few rows)
-        cr.execute("ANALYZE member_marketing_refresh")
         # one pass over the changes for both segment types (the previous one is in them)
         cr.execute(
             SQL(
                 """
             INSERT INTO member_segment_history
-                   (partner_id, segment_type, segment_id, previous_segment_id, date,
-                    create_uid, create_date, write_uid, write_date)
-            SELECT n.partner_id, c.segment_type, c.segment_id, c.previous_id, %(today)s,
-                   %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+                   (partner_id, segment_type, segment_id, previous_segment_id, date)
+            SELECT n.partner_id, c.segment_type, c.segment_id, c.previous_id, %(today)s
               FROM (SELECT partner_id, new_lifecycle_id AS lifecycle_id, new_rfm_id AS rfm_id,
                            prev_lifecycle_id, prev_rfm_id
                       FROM member_marketing_refresh
@@ -474,7 +467,6 @@ class MemberSegmentEngine(models.AbstractModel):
              WHERE c.segment_id IS DISTINCT FROM c.previous_id
             """,
                 today=today,
-                uid=uid,
             )
         )
         cr.execute(
@@ -497,12 +489,10 @@ class MemberSegmentEngine(models.AbstractModel):
                    (partner_id, lifecycle_segment_id, rfm_segment_id, first_order_date,
                     last_order_date, order_count, amount_total,
                     rfm_recency, rfm_frequency, rfm_monetary, purchase_days, median_gap,
-                    median_interval_days, refresh_date,
-                    create_uid, create_date, write_uid, write_date)
+                    median_interval_days, refresh_date)
             SELECT n.partner_id, n.new_lifecycle_id, n.new_rfm_id, n.first_day, n.last_day,
                    n.order_count, n.amount_total, n.r, n.f, n.m,
-                   n.n_days, n.median_gap, n.usual_interval, %(today)s,
-                   %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+                   n.n_days, n.median_gap, n.usual_interval, %(today)s
               FROM member_marketing_refresh n
             ON CONFLICT (partner_id) DO UPDATE
                SET lifecycle_segment_id = EXCLUDED.lifecycle_segment_id,
@@ -517,13 +507,9 @@ class MemberSegmentEngine(models.AbstractModel):
                    purchase_days = EXCLUDED.purchase_days,
                    median_gap = EXCLUDED.median_gap,
                    median_interval_days = EXCLUDED.median_interval_days,
-                   refresh_date = EXCLUDED.refresh_date,
-                   write_uid = EXCLUDED.write_uid,
-                   write_date = EXCLUDED.write_date
+                   refresh_date = EXCLUDED.refresh_date
             """,
                 today=today,
-                uid=uid,
-                state=state,
             )
         )
         cr.execute(

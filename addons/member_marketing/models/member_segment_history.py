@@ -7,6 +7,9 @@ class MemberSegmentHistory(models.Model):
     _name = "member.segment.history"
     _description = "Member Segment Change"
     _order = "date desc, id desc"
+    # written in bulk by the engine only (hundreds of thousands of rows at the first refresh):
+    # no creator/writer columns, whose foreign key checks cost more than the rows themselves
+    _log_access = False
 
     partner_id = fields.Many2one(
         "res.partner", required=True, ondelete="cascade", index=True, readonly=True

@@ -186,3 +186,87 @@ class TestIncrementalRefresh(MemberMarketingCase):
         self._refresh(self.today + timedelta(days=1))
         self.assertEqual(self._full_day(), self.today + timedelta(days=1), "rebuilt")
         self.assertFalse(self._profile(member))
+
+    def _profile_rows(self):
+        """Each profile's values and physical row (a rewritten row moves to a new ctid)."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT partner_id, ctid::text, %s FROM member_marketing_profile"
+                " WHERE partner_id = ANY(%s) ORDER BY partner_id",
+                SQL(", ").join(
+                    SQL.identifier(name)
+                    for name in [*PROFILE_FIGURES, "refresh_date"]
+                    if name not in ("recency_days", "churn_ratio")
+                ),
+                self.members.ids,
+            )
+        )
+        return self.env.cr.fetchall()
+
+    def _rebuild(self, day):
+        """The periodic full rebuild (every ``full_refresh_days``), forced for ``day``."""
+        self.env["ir.config_parameter"].set_param("member_marketing.full_refresh_days", 0)
+        self._refresh(day)
+        self.env["ir.config_parameter"].set_param("member_marketing.full_refresh_days", 30)
+        self.assertEqual(self._full_day(), day, "rebuilt")
+
+    def test_rebuild_of_unchanged_orders_writes_nothing(self):
+        """The periodic rebuild rereads every order but writes only what changed: over
+        unchanged orders, no history row, and every profile row left as it was."""
+        self._refresh()
+        history = self._history()
+        profiles = self._profile_rows()
+        self._rebuild(self.today)
+        self.assertEqual(self._history(), history)
+        self.assertEqual(self._profile_rows(), profiles, "no profile rewritten")
+        # the next day, the rebuild writes what the incremental refresh writes
+        tomorrow = self.today + timedelta(days=1)
+        self.env.flush_all()
+        self.env.cr.execute("SAVEPOINT before_tomorrow")
+        incremental = self._written(tomorrow)
+        self.assertEqual(self._full_day(), self.today, "incremental refresh")
+        self.assertTrue(incremental[0], "the window edges moved")
+        self.env.flush_all()
+        self.env.cr.execute("ROLLBACK TO SAVEPOINT before_tomorrow")
+        self.env.invalidate_all(flush=False)
+        self.env.registry.clear_cache()
+        self.env["ir.config_parameter"].set_param("member_marketing.full_refresh_days", 0)
+        self.assertEqual(self._written(tomorrow), incremental)
+        self.assertEqual(self._full_day(), tomorrow, "rebuilt")
+
+    def _written(self, day):
+        """Refresh ``day``: the members whose profile was written, the history, the
+        profiles."""
+        self._refresh(day)
+        self.env.cr.execute("SELECT partner_id FROM member_marketing_refresh ORDER BY 1")
+        return self.env.cr.fetchall(), self._history(), self._figures()
+
+    def test_rebuild_catches_order_changed_by_sql(self):
+        """An order changed by SQL without its write date escapes the incremental refresh;
+        the periodic rebuild catches it (figures, segment and history)."""
+        member = self._member_named("new, 30 days ago")
+        # orders written before the refresh (not by the transaction that runs it)
+        self.env.cr.execute(
+            "UPDATE pos_order SET write_date = write_date - INTERVAL '1 day'"
+            " WHERE partner_id = ANY(%s)",
+            [self.members.ids],
+        )
+        self._refresh()
+        new_high, new_low = self._lifecycle("new_high"), self._lifecycle("new_low")
+        self.assertEqual(self._profile(member).lifecycle_segment_id, new_high)
+        self.env.cr.execute(
+            "UPDATE pos_order SET amount_total = 120 WHERE partner_id = %s", [member.id]
+        )
+        self._refresh()
+        self.assertEqual(self._figures()[member.name]["amount_total"], 300.0, "not seen yet")
+        self._rebuild(self.today)
+        figures = self._figures()[member.name]
+        self.assertEqual(figures["amount_total"], 120.0)
+        self.assertEqual(figures["lifecycle_segment_id"], new_low.id)
+        changes = self.env["member.segment.history"].search(
+            [("partner_id", "=", member.id), ("segment_type", "=", "lifecycle")]
+        )
+        self.assertEqual(
+            [(row.previous_segment_id, row.segment_id, row.date) for row in changes],
+            [(new_high, new_low, self.today), (self.env["member.segment"], new_high, self.today)],
+        )
