@@ -136,9 +136,10 @@ def _pos_order(env, pos, partner, rng):
     }  # fmt: skip
 
 
-def clients_rate(count, seconds, debit, connect_client):
+def clients_rate(count, seconds, debit, connect_client, threads=False):
     """Debits per second (and how many were given up) from ``count`` concurrent clients, each
-    a process of its own with its own connection, as Odoo's workers serve RPCs.
+    a process of its own with its own connection, as Odoo's workers serve RPCs (or threads of
+    this process, if ``threads``).
 
     ``connect_client()`` runs in each client and returns its state; ``debit(state, n, i)``
     performs the client's i-th debit (``n``: the client's number) and returns True if it was
@@ -146,9 +147,11 @@ def clients_rate(count, seconds, debit, connect_client):
     forks (a connection cannot be shared between processes).
     """
     import multiprocessing
+    import queue
+    import threading
 
     context = multiprocessing.get_context("fork")
-    results = context.Queue()
+    results = queue.SimpleQueue() if threads else context.Queue()
     start = time.time() + 0.5  # every client connected before the clock starts
 
     def client(n):
@@ -164,10 +167,11 @@ def clients_rate(count, seconds, debit, connect_client):
             i += 1
         results.put((done, refused))
 
-    processes = [context.Process(target=client, args=(n,)) for n in range(count)]
-    for process in processes:
-        process.start()
-    totals = [results.get() for _process in processes]
-    for process in processes:
-        process.join()
+    kind = threading.Thread if threads else context.Process
+    clients = [kind(target=client, args=(n,)) for n in range(count)]
+    for one in clients:
+        one.start()
+    totals = [results.get() for _client in clients]
+    for one in clients:
+        one.join()
     return sum(done for done, _refused in totals) / seconds, sum(r for _d, r in totals)

@@ -8,7 +8,8 @@ from _conf import connect
 def bench_pg(options):
     """The ceiling any server-side debit can reach here: one transaction locks the balance row,
     inserts a ledger row under a unique idempotency key and updates the balance. Clients are
-    processes, as in the loyalty section."""
+    processes, as in the loyalty section, and threads of one process (whichever is faster is
+    the baseline)."""
     db = scratch_db(options, "chain_bench_pg")
     setup = connect(options, db)
     with setup, setup.cursor() as cr:
@@ -16,15 +17,20 @@ def bench_pg(options):
         cr.execute("INSERT INTO bench_wallet SELECT g, 1000000000 FROM generate_series(1, 1000) g")
     setup.close()
 
-    for clients, wallets in ((1, 1), (8, 1), (8, 1000)):
+    for clients, wallets, threads in (
+        (1, 1, False), (8, 1, False), (8, 1, True), (8, 1000, False), (8, 1000, True)
+    ):  # fmt: skip
 
-        def debit(cnx, n, i, clients=clients, wallets=wallets):
+        def debit(cnx, n, i, clients=clients, wallets=wallets, threads=threads):
             with cnx.cursor() as cr:
                 wallet = 1 + (n * 7919 + i) % wallets
-                bare_debit(cr, wallet, f"{clients}-{wallets}-{n}-{i}")
+                bare_debit(cr, wallet, f"{clients}-{wallets}-{threads}-{n}-{i}")
             cnx.commit()
             return True
 
-        rate, _refused = clients_rate(clients, 3.0, debit, lambda: connect(options, db))
-        print(f"  {clients} client(s), {wallets} wallet(s): {rate:8.0f} debits/s")
+        rate, _refused = clients_rate(
+            clients, 3.0, debit, lambda: connect(options, db), threads=threads
+        )
+        kind = "threads" if threads else "processes"
+        print(f"  {clients} client(s), {wallets} wallet(s), {kind:9}: {rate:8.0f} debits/s")
     drop_db(options, db)

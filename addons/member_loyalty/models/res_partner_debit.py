@@ -1,4 +1,10 @@
-from psycopg2.extensions import TRANSACTION_STATUS_IDLE
+from functools import partial
+
+from psycopg2.extensions import (
+    ISOLATION_LEVEL_READ_COMMITTED,
+    ISOLATION_LEVEL_REPEATABLE_READ,
+    TRANSACTION_STATUS_IDLE,
+)
 from psycopg2.extras import Json
 
 from odoo import models
@@ -112,10 +118,15 @@ class ResPartner(models.Model):
         lock is the guarantee), as a bare SQL client would. This applies only when nothing has
         run in the transaction yet, so no earlier read of this transaction is affected; the
         public API debits (``member_wallet_spend``) are the whole transaction of their RPC.
+        The level goes into the ``BEGIN`` the driver sends with the next statement (no statement
+        of its own) and Odoo's level is restored when the transaction ends.
         """
         cnx = getattr(self.env.cr, "_cnx", None)
         if cnx is not None and cnx.get_transaction_status() == TRANSACTION_STATUS_IDLE:
-            self.env.cr.execute(SQL("SET TRANSACTION ISOLATION LEVEL READ COMMITTED"))
+            cnx.set_session(isolation_level=ISOLATION_LEVEL_READ_COMMITTED)
+            restore = partial(cnx.set_session, isolation_level=ISOLATION_LEVEL_REPEATABLE_READ)
+            self.env.cr.postcommit.add(restore)
+            self.env.cr.postrollback.add(restore)
 
     def _member_invalidate_balance(self, balance_id, lots=False):
         """Drop exactly the cached values an SQL debit changed."""

@@ -97,6 +97,31 @@ class TestConcurrentSpends(TransactionCase):
         self.assertTrue(all(status == "ok" for status, _res in replays))
         self.assertEqual(self._state(), (10.0, 7, []))
 
+    def test_spend_waits_in_read_committed_then_odoo_level_returns(self):
+        """A spend that opens its transaction runs it in READ COMMITTED (a waiter reads what
+        the lock holder committed instead of failing); the cursor's next transactions, after
+        a commit or a rollback, are back in Odoo's REPEATABLE READ."""
+
+        def level(cr):
+            cr.execute("SHOW transaction_isolation")
+            return cr.fetchone()[0]
+
+        with self.registry.cursor() as cr:
+            partner = api.Environment(cr, self.admin_id, {})["res.partner"].browse(self.partner_id)
+            # the first call fills the registry caches (rights, settings) with reads of its own
+            partner.member_wallet_spend(1.0, f"conc-level-{self.partner_id}-1")
+            cr.commit()  # pylint: disable=invalid-commit
+            partner.member_wallet_spend(1.0, f"conc-level-{self.partner_id}-2")
+            self.assertEqual(level(cr), "read committed")
+            cr.commit()  # pylint: disable=invalid-commit
+            self.assertEqual(level(cr), "repeatable read")
+            cr.rollback()
+            partner.member_wallet_spend(1.0, f"conc-level-{self.partner_id}-3")
+            self.assertEqual(level(cr), "read committed")
+            cr.rollback()
+            self.assertEqual(level(cr), "repeatable read")
+        self.assertEqual(self._state(), (98.0, 3, []))
+
     def test_same_key_concurrently_spends_once(self):
         key = f"conc-same-{self.partner_id}"
         results = self._run_threads([("member_wallet_spend", (40.0, key))] * 4)
