@@ -53,7 +53,6 @@ def bench_marketing(options, members=MEMBERS, orders=ORDERS):
         _count, counting = _timed(demo._bench_baseline, True)
         _count, baseline = _timed(demo._bench_baseline)
         engine = env["member.segment.engine"]
-        icp = env["ir.config_parameter"]
         today = fields.Date.context_today(engine)
         next_day = today + datetime.timedelta(days=1)
         timings = []
@@ -62,14 +61,16 @@ def bench_marketing(options, members=MEMBERS, orders=ORDERS):
             if day == next_day:
                 cr.execute("SAVEPOINT bench_next_day")
             timings.append((label, *_timed_refresh(engine, day)))
-        # the periodic full rebuild (every full_refresh_days) on the same next day, from the
-        # same state and profiles: it reads every order again
+        # a full rebuild (no state: new windows or time zone, a crash) on the same next day,
+        # from the same profiles: it reads every order again (no longer periodic: changed
+        # orders are logged by triggers)
         env.flush_all()
         cr.execute("ROLLBACK TO SAVEPOINT bench_next_day")
         env.registry.clear_cache()
         env.invalidate_all(flush=False)
-        icp.set_param("member_marketing.full_refresh_days", 1)
-        timings.append(("full rebuild", *_timed_refresh(engine, next_day)))
+        engine._drop_state()
+        timings.append(("rebuild", *_timed_refresh(engine, next_day)))
+        syncs = _timed_syncs(env)
         cr.rollback()  # leave the bench data as generated
         env.registry.clear_cache()
     print(f"  SQL counting the members only (planner drops the aggregates): {counting:6.2f} s")
@@ -83,6 +84,60 @@ def bench_marketing(options, members=MEMBERS, orders=ORDERS):
         "  rows written (profiles, history): "
         + "; ".join(f"{label} {profiles}, {history}" for label, *_t, (profiles, history) in timings)
     )
+    for state, runs in syncs.items():
+        print(
+            f"  {SYNCS} POS order syncs (create, paid, amount corrected), change log triggers"
+            f" {state}: " + ", ".join(f"{seconds:.2f} s" for seconds in runs)
+        )
+
+
+SYNCS = 200
+
+
+def _timed_syncs(env, runs=3):
+    """``SYNCS`` orders created, paid and corrected one statement at a time through the ORM
+    (as tills sync them), with the change log triggers enabled and disabled alternately."""
+    cr = env.cr
+    session = env["pos.session"].search([], limit=1)
+    cr.execute(
+        "SELECT id FROM res_partner WHERE name LIKE 'Bench Member %%' ORDER BY id LIMIT %s",
+        [SYNCS],
+    )
+    partner_ids = [row[0] for row in cr.fetchall()]
+    cr.execute(
+        "SELECT tgname FROM pg_trigger WHERE tgrelid = 'pos_order'::regclass"
+        " AND tgname LIKE 'member_marketing_order_%%'"
+    )
+    triggers = [row[0] for row in cr.fetchall()]
+
+    def sync(tag):
+        for index, partner_id in enumerate(partner_ids):
+            order = env["pos.order"].create(
+                {
+                    "session_id": session.id,
+                    "partner_id": partner_id,
+                    "name": f"BENCH-SYNC/{tag}/{index}",
+                    "amount_tax": 0,
+                    "amount_total": 10 + index,
+                    "amount_paid": 10 + index,
+                    "amount_return": 0,
+                }
+            )
+            order.flush_recordset()
+            for values in ({"state": "paid"}, {"amount_total": 5.0}):
+                order.write(values)
+                order.flush_recordset()
+
+    timings = {"on": [], "off": []}
+    for run in range(runs):
+        for state in ("on", "off") if run % 2 == 0 else ("off", "on"):
+            for name in triggers:
+                action = "ENABLE" if state == "on" else "DISABLE"
+                cr.execute(f"ALTER TABLE pos_order {action} TRIGGER {name}")
+            started = time.perf_counter()
+            sync(f"{run}{state}")
+            timings[state].append(time.perf_counter() - started)
+    return timings
 
 
 def _timed_refresh(engine, day):

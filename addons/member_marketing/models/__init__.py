@@ -7,6 +7,7 @@ from . import (
     member_notice_log,
     member_profile,
     member_segment,
+    member_segment_change_log,
     member_segment_engine,
     member_segment_history,
     member_segment_snapshot,

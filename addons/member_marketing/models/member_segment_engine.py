@@ -27,20 +27,31 @@ PURCHASE_SCAN_SETTINGS = (
 # pg advisory lock key: one segment refresh at a time across workers and servers
 REFRESH_LOCK_KEY = 7_000_742
 # the engine's own tables: the figures of every member with purchases as of the last refresh,
-# and that refresh's signature, day, stamp and day of the last full rebuild (see _refresh)
+# and that refresh's signature, day and day of the last full rebuild (see _refresh)
 STATE_TABLE = "member_marketing_segment_state"
 STATE_META_TABLE = "member_marketing_segment_state_meta"
+# the members whose purchases changed since the last refresh, appended by triggers on pos_order
+# (see member_segment_change_log.py)
+CHANGE_LOG_TABLE = "member_marketing_order_change"
+CHANGE_LOG_FUNCTION = "member_marketing_log_order_change"
+CHANGE_LOG_TRIGGERS = {
+    "INSERT": "member_marketing_order_inserted",
+    "UPDATE": "member_marketing_order_updated",
+    "DELETE": "member_marketing_order_deleted",
+}
 # this transaction's working tables
 REFRESH_TEMP_TABLES = (
     "member_marketing_refresh",
     "member_marketing_refresh_fresh",
+    "member_marketing_refresh_logged",
     "member_marketing_refresh_removed",
     "member_marketing_refresh_touched",
 )
 # free room in the state's pages: a member's figures are updated in place (HOT)
 STATE_FILLFACTOR = 70
-# part of the signature: a new layout of the state table rebuilds it
-STATE_VERSION = 2
+# part of the signature: a new layout of the state table rebuilds it (3: changes logged by
+# triggers; the first refresh after the update rebuilds, the log being empty before)
+STATE_VERSION = 3
 # time zone of purchase days and quiet hours when the company has none
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
@@ -249,10 +260,12 @@ class MemberSegmentEngine(models.AbstractModel):
 
         The engine keeps the figures of every member with purchases between refreshes
         (``STATE_TABLE``): a refresh recomputes them only for the members whose orders changed
-        or entered or left a window since the last refresh (``_get_changed_partners``), then
+        or entered or left a window since the last refresh (``_get_changed_partners``: the
+        members logged by the triggers on pos_order, whoever changed their orders), then
         scores every member from that table in one pass and writes only what changed. The
         state is rebuilt from every order the first time, when the windows, the RFM window or
-        the time zone change, for an earlier day, and every ``full_refresh_days`` days.
+        the time zone change, for an earlier day, and when the state is missing or empty (an
+        unlogged table after a crash, or ``_drop_state``).
 
         Writes ``member_marketing_profile`` (current state; a member without purchases has
         none), one ``member_segment_history`` row per change (a NULL new segment when the
@@ -272,16 +285,8 @@ class MemberSegmentEngine(models.AbstractModel):
         rfm_window = self._get_param("rfm_window_days", 365)
         min_purchases = self._get_param("churn_min_purchases", 3)
         default_interval = max(self._get_param("churn_default_interval", 30), 1)
-        full_refresh_days = self._get_param("full_refresh_days", 7)
         windows = self._get_windows(lifecycle)
         signature = repr((STATE_VERSION, windows, rfm_window, self._get_timezone()))
-        # orders written by a transaction still running now may not be visible to this one:
-        # the next refresh rereads every order written since the oldest of them began
-        cr.execute(
-            "SELECT LEAST(NOW(), MIN(xact_start)) AT TIME ZONE 'UTC' FROM pg_stat_activity"
-            " WHERE datname = current_database()"
-        )
-        stamp = cr.fetchone()[0]
         # sorts and hashes of a chain's history fit in memory (this transaction only)
         # JIT compilation costs more than it saves on these plans (measured at 200k members)
         cr.execute("SET LOCAL work_mem = '64MB'")
@@ -295,16 +300,16 @@ class MemberSegmentEngine(models.AbstractModel):
             cr.execute(SQL("SET LOCAL %s = %s", SQL.identifier(setting), SQL(value)))
         for table in REFRESH_TEMP_TABLES:
             cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(table)))
+        # an empty meta table (unlogged: emptied by a crash, as the state and the log) is no
+        # state either
         meta = self._get_state_meta()
-        if (
-            meta
-            and meta.get("signature") == signature
-            and meta["state_day"] <= today
-            and (today - meta["full_day"]).days < full_refresh_days
-        ):
-            self._update_state(today, rfm_window, windows, meta["stamp"], meta["state_day"])
+        if meta and meta.get("signature") == signature and meta["state_day"] <= today:
+            # the log first: the orders read next include the changes of the members taken
+            self._consume_change_log()
+            self._update_state(today, rfm_window, windows, meta["state_day"])
             full_day = meta["full_day"]
         else:
+            self._consume_change_log(keep=False)
             self._build_state(today, rfm_window, windows)
             meta = None
             full_day = today
@@ -317,7 +322,6 @@ class MemberSegmentEngine(models.AbstractModel):
         self._save_state_meta(
             signature=signature,
             state_day=today,
-            stamp=stamp,
             full_day=full_day,
             scoring=scoring,
             r_bounds=bounds and bounds[0],
@@ -439,8 +443,8 @@ class MemberSegmentEngine(models.AbstractModel):
         state = SQL.identifier(STATE_TABLE)
         # its size and values for the plans below (by key for a few rows, hashed for many)
         cr.execute("ANALYZE member_marketing_refresh")
-        # a member deleted since (their orders lost their partner, not their write date)
-        # stays in the state until the next rebuild, but gets no history nor profile
+        # a member deleted meanwhile gets no history nor profile (their orders lost their
+        # partner: logged, the next refresh takes them off the state)
         cr.execute(
             """
             DELETE FROM member_marketing_refresh n

@@ -14,7 +14,8 @@ from .member_segment_engine import (
 class MemberSegmentState(models.AbstractModel):
     """The segment engine's state: the figures of every member with purchases as of the last
     refresh, in the engine's own table, rebuilt from every order or updated from the orders
-    written, entering or leaving a window since (see ``member.segment.engine._refresh``)."""
+    changed (logged), entering or leaving a window since (see
+    ``member.segment.engine._refresh``)."""
 
     _inherit = "member.segment.engine"
 
@@ -23,7 +24,7 @@ class MemberSegmentState(models.AbstractModel):
         """SQL of one row per member with purchases (all members, or ``partner_ids``): the
         figures of their orders up to ``today``, in one pass over the purchases in member and
         day order (the partial index on pos_order: no sort, no hashing). The window counts and
-        amounts as of ``today`` stay valid until an order is written or enters or leaves a
+        amounts as of ``today`` stay valid until an order changes or enters or leaves a
         window (see ``_get_changed_partners`` and ``_get_leaving_purchases``). The gap
         between two orders of the same day is NULL (ignored by the median interval)."""
         window_sums = []
@@ -87,24 +88,23 @@ class MemberSegmentState(models.AbstractModel):
         )
 
     @api.model
-    def _get_changed_partners(self, since, last_day, today):
+    def _get_changed_partners(self, last_day, today):
         """SQL of the members whose figures must be recomputed from their orders since the
-        refresh of ``last_day``: orders written since ``since`` and purchases of the days
-        after ``last_day`` up to ``today``. Hook for bridges that change
-        ``_get_purchase_source`` (with ``_get_leaving_purchases``). Raw SQL changes that do
-        not set the write date (a partner merge, a cancellation or an insertion by SQL) are
-        caught by the periodic full rebuild."""
+        refresh of ``last_day``: the members whose purchases changed, as logged by the
+        triggers on pos_order and taken off the log by this refresh
+        (``member_marketing_refresh_logged``, see ``_consume_change_log``), and the members
+        with purchases on the days after ``last_day`` up to ``today``. Hook for bridges that
+        change ``_get_purchase_source`` (with ``_get_leaving_purchases``): add the members
+        whose other purchases changed (``UNION`` with ``super()``)."""
         entering = []
         if today > last_day:
             entering.append((last_day + timedelta(days=1), today + timedelta(days=1)))
         return SQL(
             """
-            SELECT o.partner_id FROM pos_order o
-             WHERE o.partner_id IS NOT NULL AND o.write_date >= %(since)s
+            SELECT partner_id FROM member_marketing_refresh_logged
             UNION
             SELECT o.partner_id FROM pos_order o WHERE %(purchase)s AND %(entering)s
             """,
-            since=since,
             purchase=PURCHASE_FILTER,
             entering=self._get_purchase_day_ranges(entering),
         )
@@ -134,8 +134,8 @@ class MemberSegmentState(models.AbstractModel):
 
     @api.model
     def _get_state_meta(self):
-        """The state's signature, day, stamp, day of the last full rebuild, scoring signature
-        and RFM bounds (a dict), None without a state."""
+        """The state's signature, day, day of the last full rebuild, scoring signature and RFM
+        bounds (a dict), None without a state (tables missing, or emptied by a crash)."""
         cr = self.env.cr
         cr.execute(SQL("SELECT to_regclass(%s), to_regclass(%s)", STATE_TABLE, STATE_META_TABLE))
         if not all(cr.fetchone()):
@@ -190,9 +190,9 @@ class MemberSegmentState(models.AbstractModel):
         )
 
     @api.model
-    def _update_state(self, today, rfm_window, windows, since, last_day):
-        """Incremental: recompute the state of the members whose orders were written or
-        entered the refresh range since the last refresh, and take the purchases that left a
+    def _update_state(self, today, rfm_window, windows, last_day):
+        """Incremental: recompute the state of the members whose orders changed or entered
+        the refresh range since the last refresh, and take the purchases that left a
         window off the window counts and amounts of the others; the rest keep theirs. The
         members touched are in ``member_marketing_refresh_touched``."""
         cr = self.env.cr
@@ -200,7 +200,7 @@ class MemberSegmentState(models.AbstractModel):
         cr.execute(
             SQL(
                 "SELECT ARRAY(SELECT DISTINCT partner_id FROM (%s) c)",
-                self._get_changed_partners(since, last_day, today),
+                self._get_changed_partners(last_day, today),
             )
         )
         changed_ids = cr.fetchone()[0]
@@ -322,9 +322,8 @@ class MemberSegmentState(models.AbstractModel):
         cr.execute(SQL("DROP TABLE IF EXISTS %s", meta))
         cr.execute(
             SQL(
-                """CREATE UNLOGGED TABLE %s (signature varchar, state_day date, stamp timestamp,
-                   full_day date, scoring varchar, r_bounds date[], f_bounds int[],
-                   m_bounds numeric[])""",
+                """CREATE UNLOGGED TABLE %s (signature varchar, state_day date, full_day date,
+                   scoring varchar, r_bounds date[], f_bounds int[], m_bounds numeric[])""",
                 meta,
             )
         )

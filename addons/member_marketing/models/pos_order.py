@@ -6,10 +6,12 @@ from .member_segment_engine import PURCHASE_STATES
 PURCHASE_INDEX = "pos_order_member_marketing_purchase_v2_idx"
 # the same purchases in day order: the orders entering or leaving a window (index only)
 PURCHASE_DAY_INDEX = "pos_order_member_marketing_purchase_day_idx"
-# the orders written since the last segment refresh (see _get_changed_partners)
-WRITE_DATE_INDEX = "pos_order_member_marketing_write_date_idx"
-# earlier versions of the index (UTC days, refunds included): replaced by PURCHASE_INDEX
-OLD_PURCHASE_INDEXES = ("pos_order_member_marketing_purchase_idx",)
+# earlier indexes: UTC days and refunds included (replaced by PURCHASE_INDEX), the write date
+# (the changed orders are logged by triggers now: every update of an order was non-HOT)
+OLD_INDEXES = (
+    "pos_order_member_marketing_purchase_idx",
+    "pos_order_member_marketing_write_date_idx",
+)
 
 
 class PosOrder(models.Model):
@@ -21,22 +23,17 @@ class PosOrder(models.Model):
         The predicate is the engine's ``PURCHASE_FILTER`` (refunds excluded) and the day its
         ``_get_local_day``: the index is rebuilt at update when the time zone changed. A second
         index holds the same purchases in day order (the refresh reads the purchases of the
-        days entering or leaving a window), and one the write date (orders written since the
-        last refresh)."""
+        days entering or leaving a window). Triggers log the members whose purchases change
+        (``member.segment.engine._create_change_log``)."""
         cr = self.env.cr
-        cr.execute(
-            SQL(
-                "CREATE INDEX IF NOT EXISTS %s ON pos_order (write_date)",
-                SQL.identifier(WRITE_DATE_INDEX),
-            )
-        )
-        for old_index in OLD_PURCHASE_INDEXES:
+        for old_index in OLD_INDEXES:
             cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(old_index)))
         # the main company by SQL: reading env.company would load res.users, whose columns
         # added by other modules being installed with this one may not exist yet
         cr.execute("SELECT id FROM res_company ORDER BY id LIMIT 1")
         company = self.env["res.company"].browse(cr.fetchone()[0])
         engine = self.env["member.segment.engine"]
+        engine._create_change_log()
         timezone = engine._get_timezone(company)
         local_day = engine._get_local_day(SQL("date_order"), timezone)
         for name, columns, include in (

@@ -1,5 +1,6 @@
 from . import (
     test_campaign,
+    test_change_log,
     test_churn,
     test_demo,
     test_incremental,

@@ -5,8 +5,8 @@ from odoo.tools import SQL
 
 
 def insert_orders(env, partner, orders, today):
-    """Insert paid POS orders directly: the segment SQL reads only ``pos_order`` (with the
-    create and write dates the ORM would set: the refresh rereads the orders written since).
+    """Insert paid POS orders directly: the segment SQL reads only ``pos_order`` (the
+    triggers on it log the member for the next refresh, whoever inserts).
 
     ``orders`` is a list of ``(days_ago, amount)``; each order is placed at 10:00 UTC.
     """
@@ -44,7 +44,7 @@ class MemberMarketingCase(TransactionCase):
         cls.env.cr.execute("UPDATE pos_order SET state = 'cancel' WHERE state != 'cancel'")
         cls.today = date(2026, 6, 15)
         cls.engine = cls.env["member.segment.engine"]
-        # the orders were cancelled by SQL (write date kept): the first refresh rebuilds
+        # a known start: the first refresh rebuilds from the orders of the test
         cls.engine._drop_state()
 
     @classmethod

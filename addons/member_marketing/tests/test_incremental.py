@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo.tests import tagged
 from odoo.tools import SQL
 
-from ..models.member_segment_engine import STATE_META_TABLE
+from ..models.member_segment_engine import CHANGE_LOG_TABLE, STATE_META_TABLE, STATE_TABLE
 from .common import MemberMarketingCase, insert_orders
 
 PROFILE_FIGURES = [
@@ -26,15 +26,13 @@ PROFILE_FIGURES = [
 
 @tagged("post_install", "-at_install")
 class TestIncrementalRefresh(MemberMarketingCase):
-    """The incremental refresh (state of the last refresh + the orders written, entering or
-    leaving a window since) gives the same profiles, segments and history as a refresh from
-    scratch."""
+    """The incremental refresh (state of the last refresh + the members logged by the
+    triggers on pos_order, and the orders entering or leaving a window since) gives the same
+    profiles, segments and history as a refresh from scratch."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # the incremental path up to 16 days after a rebuild
-        cls.env["ir.config_parameter"].set_param("member_marketing.full_refresh_days", 30)
         cls.members = cls.env["res.partner"]
         # one member per window edge (30, 45, 60, RFM 365 days), and regular buyers
         for name, orders in (
@@ -79,11 +77,10 @@ class TestIncrementalRefresh(MemberMarketingCase):
         return self.members.filtered(lambda partner: partner.name == name)
 
     def _write_orders(self, partner, **values):
-        """Change a member's orders the way the ORM does: the write date is set."""
+        """Change a member's orders by SQL (the write date left as it was)."""
         self.env.cr.execute(
             SQL(
-                "UPDATE pos_order SET %s, write_date = NOW() AT TIME ZONE 'UTC'"
-                " WHERE partner_id = %s",
+                "UPDATE pos_order SET %s WHERE partner_id = %s",
                 SQL(", ").join(
                     SQL("%s = %s", SQL.identifier(field), value) for field, value in values.items()
                 ),
@@ -175,17 +172,34 @@ class TestIncrementalRefresh(MemberMarketingCase):
         )
         self.assertEqual(snapshot.member_count, lifecycle.member_count)
 
-    def test_deleted_orders_rebuild(self):
-        """Orders deleted by SQL leave no trace for the incremental refresh: the rebuild (a
-        new time zone, new windows, or every ``full_refresh_days``) removes the profile."""
+    def test_deleted_orders(self):
+        """Orders deleted by SQL are logged: the next incremental refresh removes the
+        profile."""
         member = self._member_named("single")
         self._refresh()
         self.assertTrue(self._profile(member))
         self.env.cr.execute("DELETE FROM pos_order WHERE partner_id = %s", [member.id])
-        self.env["ir.config_parameter"].set_param("member_marketing.full_refresh_days", 1)
         self._refresh(self.today + timedelta(days=1))
-        self.assertEqual(self._full_day(), self.today + timedelta(days=1), "rebuilt")
+        self.assertEqual(self._full_day(), self.today, "incremental refresh")
         self.assertFalse(self._profile(member))
+
+    def test_empty_state_rebuilds(self):
+        """An empty state (its unlogged tables after a crash: emptied, the log with them)
+        is rebuilt from every order."""
+        self._refresh()
+        before = self._figures()
+        self.env.cr.execute(
+            SQL(
+                "TRUNCATE %s, %s, %s",
+                SQL.identifier(STATE_TABLE),
+                SQL.identifier(STATE_META_TABLE),
+                SQL.identifier(CHANGE_LOG_TABLE),
+            )
+        )
+        tomorrow = self.today + timedelta(days=1)
+        self._refresh(tomorrow)
+        self.assertEqual(self._full_day(), tomorrow, "rebuilt")
+        self.assertEqual(self.assertSameAsFromScratch(tomorrow).keys(), before.keys())
 
     def _profile_rows(self):
         """Each profile's values and physical row (a rewritten row moves to a new ctid)."""
@@ -204,15 +218,14 @@ class TestIncrementalRefresh(MemberMarketingCase):
         return self.env.cr.fetchall()
 
     def _rebuild(self, day):
-        """The periodic full rebuild (every ``full_refresh_days``), forced for ``day``."""
-        self.env["ir.config_parameter"].set_param("member_marketing.full_refresh_days", 0)
+        """A full rebuild (no state: new windows or time zone, a crash), forced for ``day``."""
+        self.engine._drop_state()
         self._refresh(day)
-        self.env["ir.config_parameter"].set_param("member_marketing.full_refresh_days", 30)
         self.assertEqual(self._full_day(), day, "rebuilt")
 
     def test_rebuild_of_unchanged_orders_writes_nothing(self):
-        """The periodic rebuild rereads every order but writes only what changed: over
-        unchanged orders, no history row, and every profile row left as it was."""
+        """A rebuild rereads every order but writes only what changed: over unchanged orders,
+        no history row, and every profile row left as it was."""
         self._refresh()
         history = self._history()
         profiles = self._profile_rows()
@@ -230,7 +243,7 @@ class TestIncrementalRefresh(MemberMarketingCase):
         self.env.cr.execute("ROLLBACK TO SAVEPOINT before_tomorrow")
         self.env.invalidate_all(flush=False)
         self.env.registry.clear_cache()
-        self.env["ir.config_parameter"].set_param("member_marketing.full_refresh_days", 0)
+        self.engine._drop_state()
         self.assertEqual(self._written(tomorrow), incremental)
         self.assertEqual(self._full_day(), tomorrow, "rebuilt")
 
@@ -241,28 +254,43 @@ class TestIncrementalRefresh(MemberMarketingCase):
         self.env.cr.execute("SELECT partner_id FROM member_marketing_refresh ORDER BY 1")
         return self.env.cr.fetchall(), self._history(), self._figures()
 
-    def test_rebuild_catches_order_changed_by_sql(self):
-        """An order changed by SQL without its write date escapes the incremental refresh;
-        the periodic rebuild catches it (figures, segment and history)."""
+    def test_incremental_catches_orders_changed_by_sql(self):
+        """Orders changed by raw SQL (no write date: an amount, a member reassigned, an
+        order deleted, one inserted) are logged by the triggers: the next incremental refresh
+        catches them (figures, segments, history) as a rebuild would."""
         member = self._member_named("new, 30 days ago")
-        # orders written before the refresh (not by the transaction that runs it)
-        self.env.cr.execute(
-            "UPDATE pos_order SET write_date = write_date - INTERVAL '1 day'"
-            " WHERE partner_id = ANY(%s)",
-            [self.members.ids],
-        )
+        loyal, regular = self._member_named("loyal"), self._member_named("regular")
+        single, late = self._member_named("single"), self._member_named("late sync")
         self._refresh()
         new_high, new_low = self._lifecycle("new_high"), self._lifecycle("new_low")
         self.assertEqual(self._profile(member).lifecycle_segment_id, new_high)
-        self.env.cr.execute(
-            "UPDATE pos_order SET amount_total = 120 WHERE partner_id = %s", [member.id]
+        cr = self.env.cr
+        cr.execute("UPDATE pos_order SET amount_total = 120 WHERE partner_id = %s", [member.id])
+        # the loyal member's last order goes to the regular member
+        cr.execute(
+            "UPDATE pos_order SET partner_id = %s WHERE id = (SELECT MAX(id) FROM pos_order"
+            " WHERE partner_id = %s)",
+            [regular.id, loyal.id],
+        )
+        cr.execute("DELETE FROM pos_order WHERE partner_id = %s", [single.id])
+        cr.execute(
+            """INSERT INTO pos_order (company_id, session_id, name, amount_tax, amount_total,
+                                      amount_paid, amount_return, partner_id, date_order, state)
+               SELECT company_id, session_id, 'MM-TEST/SQL', 0, 75, 75, 0, partner_id,
+                      date_order + INTERVAL '5 days', 'paid'
+                 FROM pos_order WHERE partner_id = %s""",
+            [late.id],
         )
         self._refresh()
-        self.assertEqual(self._figures()[member.name]["amount_total"], 300.0, "not seen yet")
-        self._rebuild(self.today)
-        figures = self._figures()[member.name]
-        self.assertEqual(figures["amount_total"], 120.0)
-        self.assertEqual(figures["lifecycle_segment_id"], new_low.id)
+        self.assertEqual(self._full_day(), self.today, "incremental refresh")
+        figures = self._figures()
+        self.assertEqual(figures[member.name]["amount_total"], 120.0)
+        self.assertEqual(figures[member.name]["lifecycle_segment_id"], new_low.id)
+        self.assertEqual(figures["loyal"]["order_count"], 1)
+        self.assertEqual(figures["regular"]["order_count"], 5)
+        self.assertNotIn("single", figures)
+        self.assertEqual(figures["late sync"]["order_count"], 2)
+        self.assertEqual(figures["late sync"]["amount_total"], 225.0)
         changes = self.env["member.segment.history"].search(
             [("partner_id", "=", member.id), ("segment_type", "=", "lifecycle")]
         )
@@ -270,3 +298,20 @@ class TestIncrementalRefresh(MemberMarketingCase):
             [(row.previous_segment_id, row.segment_id, row.date) for row in changes],
             [(new_high, new_low, self.today), (self.env["member.segment"], new_high, self.today)],
         )
+        self.assertSameAsFromScratch(self.today)
+
+    def test_paid_to_done_is_not_logged(self):
+        """A write that changes no purchase (an order going from paid to done at the session
+        closing, another field) logs nothing; one that does logs the member once."""
+        member = self._member_named("regular")
+        self._refresh()
+        cr = self.env.cr
+        cr.execute(
+            "UPDATE pos_order SET state = 'done', general_note = 'x' WHERE partner_id = %s",
+            [member.id],
+        )
+        cr.execute(SQL("SELECT partner_id FROM %s", SQL.identifier(CHANGE_LOG_TABLE)))
+        self.assertEqual(cr.fetchall(), [])
+        cr.execute("UPDATE pos_order SET state = 'cancel' WHERE partner_id = %s", [member.id])
+        cr.execute(SQL("SELECT partner_id FROM %s", SQL.identifier(CHANGE_LOG_TABLE)))
+        self.assertEqual(cr.fetchall(), [(member.id,)])
