@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import _bench_lib
-from _bench_lib import odoo_db, section
+from _bench_lib import odoo_db, odoo_registry, section
 from _conf import connect
 
 DB = "chain_bench_chain"
@@ -57,10 +57,7 @@ def _registry(options):
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    import odoo
-
-    odoo.tools.config.parse_config(["-c", _bench_lib.CONF_PATH, "--log-level=warn"])
-    _REGISTRY.append(odoo.modules.registry.Registry(DB))
+    _REGISTRY.append(odoo_registry(DB))
     return _REGISTRY[0]
 
 

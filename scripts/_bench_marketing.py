@@ -3,7 +3,7 @@
 import datetime
 import time
 
-from _bench_lib import odoo_db, section
+from _bench_lib import odoo_db, section, vacuum_analyze
 
 MEMBERS = 200_000
 ORDERS = 2_000_000
@@ -28,9 +28,7 @@ def _bench_registry(options, members=MEMBERS, orders=ORDERS):
         if cr.fetchone()[0] < members:
             print(f"  (generating {members} members and {orders} orders: minutes, once)")
             env["member.marketing.demo"]._bench_generate(members, orders)
-    with registry.cursor() as cr:
-        cr._cnx.autocommit = True  # VACUUM cannot run in a transaction
-        cr.execute("VACUUM ANALYZE pos_order")
+    vacuum_analyze(registry, ["pos_order"])
     return registry
 
 
