@@ -5,7 +5,7 @@ from .member_segment_engine import (
     CHANGE_LOG_FUNCTION,
     CHANGE_LOG_TABLE,
     CHANGE_LOG_TRIGGERS,
-    PURCHASE_STATES,
+    purchase_filter,
 )
 
 
@@ -27,18 +27,13 @@ class MemberSegmentChangeLog(models.AbstractModel):
     @api.model
     def _create_change_log(self):
         """Create the log table, the trigger function and its three triggers (idempotent;
-        the function follows ``PURCHASE_STATES`` at module update)."""
+        the function follows ``purchase_filter`` at module update)."""
         cr = self.env.cr
         log = SQL.identifier(CHANGE_LOG_TABLE)
         cr.execute(SQL("CREATE UNLOGGED TABLE IF NOT EXISTS %s (partner_id integer NOT NULL)", log))
 
         def purchase(alias):
-            return SQL(
-                "COALESCE(%(a)s.partner_id IS NOT NULL AND %(a)s.state IN %(states)s"
-                " AND %(a)s.amount_total >= 0, FALSE)",
-                a=SQL(alias),
-                states=PURCHASE_STATES,
-            )
+            return SQL("COALESCE(%s, FALSE)", purchase_filter(alias))
 
         # one INSERT ... SELECT DISTINCT per statement, whatever its number of rows; an update
         # logs the old and new member of the rows whose purchase (member, amount, date) or

@@ -13,11 +13,22 @@ _logger = logging.getLogger(__name__)
 
 # POS order states that count as a purchase
 PURCHASE_STATES = ("paid", "done", "invoiced")
-# a refund (negative total) is no purchase: it counts neither as an order nor as a conversion
-# (same predicate as the partial index on pos_order, so that the index stays usable)
-PURCHASE_FILTER = SQL(
-    "o.partner_id IS NOT NULL AND o.state IN %s AND o.amount_total >= 0", PURCHASE_STATES
-)
+
+
+def purchase_filter(alias=None):
+    """SQL condition: the pos_order row (``alias``, else unqualified columns) is a member's
+    purchase. A refund (negative total) is no purchase: it counts neither as an order nor as a
+    conversion. One predicate for the partial indexes on pos_order (so that they stay usable),
+    the refresh and the change log triggers."""
+    prefix = SQL("%s.", SQL.identifier(alias)) if alias else SQL("")
+    return SQL(
+        "%(p)spartner_id IS NOT NULL AND %(p)sstate IN %(states)s AND %(p)samount_total >= 0",
+        p=prefix,
+        states=PURCHASE_STATES,
+    )
+
+
+PURCHASE_FILTER = purchase_filter("o")
 # planner settings while the refresh reads the purchases (see _refresh)
 PURCHASE_SCAN_SETTINGS = (
     ("random_page_cost", "1.1"),

@@ -176,16 +176,27 @@ class MemberSegmentState(models.AbstractModel):
             )
         )
         cr.execute(SQL("ALTER TABLE %s ADD PRIMARY KEY (partner_id)", SQL.identifier(STATE_TABLE)))
-        cr.execute(
+        self._create_removed_table(
+            SQL(
+                "NOT EXISTS (SELECT 1 FROM %s s WHERE s.partner_id = p.partner_id)",
+                SQL.identifier(STATE_TABLE),
+            )
+        )
+
+    @api.model
+    def _create_removed_table(self, condition):
+        """The profiles of the members whose purchases all disappeared (``condition`` on the
+        profile ``p``), with their segments: ``member_marketing_refresh_removed``."""
+        self.env.cr.execute(
             SQL(
                 """
             CREATE TEMP TABLE member_marketing_refresh_removed ON COMMIT DROP AS
             SELECT p.partner_id, p.lifecycle_segment_id AS lifecycle_id,
                    p.rfm_segment_id AS rfm_id
               FROM member_marketing_profile p
-             WHERE NOT EXISTS (SELECT 1 FROM %s s WHERE s.partner_id = p.partner_id)
+             WHERE %s
             """,
-                SQL.identifier(STATE_TABLE),
+                condition,
             )
         )
 
@@ -301,18 +312,7 @@ class MemberSegmentState(models.AbstractModel):
         # members whose purchases all disappeared (cancelled, refunded away, deleted)
         cr.execute("SELECT partner_id FROM member_marketing_refresh_fresh")
         removed_ids = list(set(changed_ids) - {row[0] for row in cr.fetchall()})
-        cr.execute(
-            SQL(
-                """
-            CREATE TEMP TABLE member_marketing_refresh_removed ON COMMIT DROP AS
-            SELECT p.partner_id, p.lifecycle_segment_id AS lifecycle_id,
-                   p.rfm_segment_id AS rfm_id
-              FROM member_marketing_profile p
-             WHERE p.partner_id = ANY(%s)
-            """,
-                removed_ids,
-            )
-        )
+        self._create_removed_table(SQL("p.partner_id = ANY(%s)", removed_ids))
         cr.execute(SQL("DELETE FROM %s WHERE partner_id = ANY(%s)", state, removed_ids))
 
     @api.model

@@ -1,7 +1,7 @@
 from odoo import models
 from odoo.tools import SQL
 
-from .member_segment_engine import PURCHASE_STATES
+from .member_segment_engine import purchase_filter
 
 PURCHASE_INDEX = "pos_order_member_marketing_purchase_v2_idx"
 # the same purchases in day order: the orders entering or leaving a window (index only)
@@ -20,7 +20,7 @@ class PosOrder(models.Model):
     def init(self):
         """Index the members' purchases in the order the segment refresh reads them (member,
         local day), covering the amount, so the refresh reads it without touching the table.
-        The predicate is the engine's ``PURCHASE_FILTER`` (refunds excluded) and the day its
+        The predicate is the engine's ``purchase_filter`` (refunds excluded) and the day its
         ``_get_local_day``: the index is rebuilt at update when the time zone changed. A second
         index holds the same purchases in day order (the refresh reads the purchases of the
         days entering or leaving a window). Triggers log the members whose purchases change
@@ -54,12 +54,11 @@ class PosOrder(models.Model):
             cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))
             cr.execute(
                 SQL(
-                    """CREATE INDEX %s ON pos_order (%s) INCLUDE (%s)
-                       WHERE partner_id IS NOT NULL AND state IN %s AND amount_total >= 0""",
+                    "CREATE INDEX %s ON pos_order (%s) INCLUDE (%s) WHERE %s",
                     SQL.identifier(name),
                     columns,
                     SQL(include),
-                    PURCHASE_STATES,
+                    purchase_filter(),
                 )
             )
         return super().init()
