@@ -1,3 +1,4 @@
+import json
 import logging
 from datetime import datetime, timedelta
 
@@ -61,8 +62,9 @@ REFRESH_TEMP_TABLES = (
 # free room in the state's pages: a member's figures are updated in place (HOT)
 STATE_FILLFACTOR = 70
 # part of the signature: a new layout of the state table rebuilds it (3: changes logged by
-# triggers; the first refresh after the update rebuilds, the log being empty before)
-STATE_VERSION = 3
+# triggers; the first refresh after the update rebuilds, the log being empty before; 4: the
+# columns the passes over the state read come first)
+STATE_VERSION = 4
 # time zone of purchase days and quiet hours when the company has none
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
@@ -317,19 +319,29 @@ class MemberSegmentEngine(models.AbstractModel):
         if meta and meta.get("signature") == signature and meta["state_day"] <= today:
             # the log first: the orders read next include the changes of the members taken
             self._consume_change_log()
-            self._update_state(today, rfm_window, windows, meta["state_day"])
+            removed = self._update_state(today, rfm_window, windows, meta["state_day"])
             full_day = meta["full_day"]
+            # the segment sizes of the previous refresh, less the members taken off the state
+            counts = meta.get("segment_counts")
+            if counts is not None:
+                counts = {int(key): count for key, count in counts.items()}
+                for segment_id, count in removed.items():
+                    counts[segment_id] = counts.get(segment_id, 0) - count
         else:
             self._consume_change_log(keep=False)
             self._build_state(today, rfm_window, windows)
-            meta = None
+            meta = counts = None
             full_day = today
         for setting, _value in PURCHASE_SCAN_SETTINGS:
             cr.execute(SQL("SET LOCAL %s TO DEFAULT", SQL.identifier(setting)))
+        # the passes over the state (a few tens of MB in memory) cost less than starting
+        # parallel workers
+        cr.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         member_count, scoring, bounds = self._score(
             today, lifecycle, rfm_segments, min_purchases, default_interval, meta
         )
-        self._write_changes(today)
+        counts = self._write_changes(today, counts)
+        cr.execute("SET LOCAL max_parallel_workers_per_gather TO DEFAULT")
         self._save_state_meta(
             signature=signature,
             state_day=today,
@@ -338,6 +350,7 @@ class MemberSegmentEngine(models.AbstractModel):
             r_bounds=bounds and bounds[0],
             f_bounds=bounds and bounds[1],
             m_bounds=bounds and bounds[2],
+            segment_counts=json.dumps(counts),
         )
         self._set_figures_date(today)
         self.env["member.marketing.profile"].invalidate_model()
@@ -446,14 +459,23 @@ class MemberSegmentEngine(models.AbstractModel):
         return member_count, scoring, bounds
 
     @api.model
-    def _write_changes(self, today):
+    def _write_changes(self, today, counts=None):
         """History, profiles, state and the day's snapshot from the changed and removed
-        members (an unchanged member costs no write)."""
+        members (an unchanged member costs no write). ``counts``: the number of members of
+        the state per segment before these changes (segment id: count; None: count the
+        state). Returns the new counts."""
         cr = self.env.cr
         uid = self.env.uid
         state = SQL.identifier(STATE_TABLE)
-        # its size and values for the plans below (by key for a few rows, hashed for many)
-        cr.execute("ANALYZE member_marketing_refresh")
+        # a few changes (a day's): the partners and state rows below are looked up by key,
+        # not hashed or merged whole; many (a rebuild): planned from the table's statistics
+        cr.execute("SELECT COUNT(*) FROM member_marketing_refresh")
+        few = cr.fetchone()[0] < 50_000
+        if not few:
+            cr.execute("ANALYZE member_marketing_refresh")
+        joins = ("enable_hashjoin", "enable_mergejoin") if few else ()
+        for setting in joins:
+            cr.execute(SQL("SET LOCAL %s = off", SQL.identifier(setting)))
         # a member deleted meanwhile gets no history nor profile (their orders lost their
         # partner: logged, the next refresh takes them off the state)
         cr.execute(
@@ -497,6 +519,8 @@ class MemberSegmentEngine(models.AbstractModel):
                 state=state,
             )
         )
+        for setting in joins:
+            cr.execute(SQL("SET LOCAL %s TO DEFAULT", SQL.identifier(setting)))
         cr.execute(
             SQL(
                 """
@@ -533,7 +557,37 @@ class MemberSegmentEngine(models.AbstractModel):
              WHERE p.partner_id = r.partner_id
             """
         )
-        # the day's segment sizes, from the new state (members with purchases)
+        # the day's segment sizes (members with purchases): the previous ones plus the
+        # changes, or the new state counted (after a rebuild)
+        if counts is None:
+            cr.execute(
+                SQL(
+                    """
+                SELECT COALESCE(lifecycle_id, rfm_id), COUNT(*)::int
+                  FROM %s
+                 GROUP BY GROUPING SETS ((lifecycle_id), (rfm_id))
+                HAVING COALESCE(lifecycle_id, rfm_id) IS NOT NULL
+                """,
+                    state,
+                )
+            )
+            counts = dict(cr.fetchall())
+        else:
+            cr.execute(
+                """
+                SELECT c.segment_id, SUM(c.delta)::int
+                  FROM member_marketing_refresh n
+                 CROSS JOIN LATERAL (
+                        VALUES (n.new_lifecycle_id, 1), (n.prev_lifecycle_id, -1),
+                               (n.new_rfm_id, 1), (n.prev_rfm_id, -1)
+                 ) c (segment_id, delta)
+                 WHERE c.segment_id IS NOT NULL
+                 GROUP BY c.segment_id
+                """
+            )
+            counts = dict(counts)
+            for segment_id, delta in cr.fetchall():
+                counts[segment_id] = counts.get(segment_id, 0) + delta
         cr.execute(
             SQL(
                 """
@@ -543,19 +597,18 @@ class MemberSegmentEngine(models.AbstractModel):
             SELECT %(today)s, s.id, s.segment_type, COALESCE(c.n, 0),
                    %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
               FROM member_segment s
-              LEFT JOIN (
-                    SELECT COALESCE(lifecycle_id, rfm_id) AS segment_id, COUNT(*) AS n
-                      FROM %(state)s
-                     GROUP BY GROUPING SETS ((lifecycle_id), (rfm_id))
-              ) c ON c.segment_id = s.id
+              LEFT JOIN unnest(%(ids)s::int[], %(counts)s::int[]) c (segment_id, n)
+                ON c.segment_id = s.id
              WHERE s.active
             ON CONFLICT (date, segment_id) DO UPDATE SET member_count = EXCLUDED.member_count
             """,
                 today=today,
                 uid=uid,
-                state=state,
+                ids=list(counts),
+                counts=list(counts.values()),
             )
         )
+        return counts
 
     @api.model
     def _set_figures_date(self, today):

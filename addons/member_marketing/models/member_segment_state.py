@@ -26,39 +26,44 @@ class MemberSegmentState(models.AbstractModel):
         day order (the partial index on pos_order: no sort, no hashing). The window counts and
         amounts as of ``today`` stay valid until an order changes or enters or leaves a
         window (see ``_get_changed_partners`` and ``_get_leaving_purchases``). The gap
-        between two orders of the same day is NULL (ignored by the median interval)."""
+        between two orders of the same day is NULL (ignored by the median interval). Windows
+        compare days with constants (no age computed per purchase)."""
+        source = self._get_purchase_source(today)
+
+        def sums(window):
+            in_window = SQL("g.day >= %s::date", today - timedelta(days=window))
+            return (
+                SQL("(COUNT(*) FILTER (WHERE %s))::int", in_window),
+                SQL("SUM(g.amount) FILTER (WHERE %s)", in_window),
+            )
+
         window_sums = []
         for window in windows:
-            count = SQL.identifier(f"wcnt_{window}")
-            amount = SQL.identifier(f"wamt_{window}")
-            if not window:
-                window_sums.append(SQL(", COUNT(*)::int AS %s, SUM(g.amount) AS %s", count, amount))
-                continue
-            in_window = SQL("g.age <= %s", window)
+            # window 0: every purchase
+            count, amount = sums(window) if window else (SQL("COUNT(*)::int"), SQL("SUM(g.amount)"))
             window_sums.append(
                 SQL(
-                    ", (COUNT(*) FILTER (WHERE %(w)s))::int AS %(cnt)s,"
-                    " SUM(g.amount) FILTER (WHERE %(w)s) AS %(amt)s",
-                    w=in_window,
-                    cnt=count,
-                    amt=amount,
+                    ", %s AS %s, %s AS %s",
+                    count,
+                    SQL.identifier(f"wcnt_{window}"),
+                    amount,
+                    SQL.identifier(f"wamt_{window}"),
                 )
             )
+        rfm_count, rfm_amount = sums(rfm_window)
         members = SQL("TRUE")
         if partner_ids is not None:
             members = SQL("p.partner_id = ANY(%s)", partner_ids)
         return SQL(
             """
-            SELECT g.partner_id, %(today)s::date - MAX(g.age) AS first_day,
-                   %(today)s::date - MIN(g.age) AS last_day,
+            SELECT g.partner_id, MIN(g.day) AS first_day, MAX(g.day) AS last_day,
                    COUNT(*)::int AS order_count, SUM(g.amount) AS amount_total,
-                   (COUNT(*) FILTER (WHERE g.age <= %(rfm_window)s))::int AS rfm_f,
-                   SUM(g.amount) FILTER (WHERE g.age <= %(rfm_window)s) AS rfm_m,
+                   %(rfm_count)s AS rfm_f, %(rfm_amount)s AS rfm_m,
                    (COUNT(g.gap) + 1)::int AS n_days,
                    percentile_cont(0.5) WITHIN GROUP (ORDER BY g.gap) AS median_gap
                    %(window_sums)s
               FROM (
-                SELECT p.partner_id, %(today)s::date - p.day AS age, p.amount,
+                SELECT p.partner_id, p.day, p.amount,
                        NULLIF(p.day - LAG(p.day) OVER (PARTITION BY p.partner_id ORDER BY p.day),
                               0) AS gap
                   FROM (%(source)s) p
@@ -66,10 +71,10 @@ class MemberSegmentState(models.AbstractModel):
               ) g
              GROUP BY g.partner_id
             """,
-            today=today,
-            rfm_window=rfm_window,
+            rfm_count=rfm_count,
+            rfm_amount=rfm_amount,
             window_sums=SQL("").join(window_sums),
-            source=self._get_purchase_source(today),
+            source=source,
             members=members,
         )
 
@@ -155,23 +160,33 @@ class MemberSegmentState(models.AbstractModel):
         their current profile. Profiles without purchases any more go to the removed table."""
         cr = self.env.cr
         self._drop_state()
+        # the columns every pass over the state reads (scoring candidates, RFM bounds) first:
+        # a row is decoded up to the last column read
         cr.execute(
             SQL(
                 """
             CREATE UNLOGGED TABLE %(state)s WITH (fillfactor = %(fillfactor)s) AS
-            SELECT n.*, p.lifecycle_segment_id AS lifecycle_id, p.rfm_segment_id AS rfm_id,
-                   p.rfm_recency AS r_score, p.rfm_frequency AS f_score,
-                   p.rfm_monetary AS m_score, p.median_interval_days AS usual_interval,
+            SELECT n.partner_id,
                    (p.id IS NULL
                     OR (p.order_count, p.amount_total, p.first_order_date, p.last_order_date,
                         p.purchase_days, p.median_gap)
                        IS DISTINCT FROM (n.order_count, n.amount_total, n.first_day, n.last_day,
-                                         n.n_days, n.median_gap)) AS pending
+                                         n.n_days, n.median_gap)) AS pending,
+                   n.last_day, n.first_day, p.median_interval_days AS usual_interval,
+                   n.rfm_f, n.rfm_m, n.order_count, n.amount_total, n.n_days, n.median_gap
+                   %(window_columns)s,
+                   p.lifecycle_segment_id AS lifecycle_id, p.rfm_segment_id AS rfm_id,
+                   p.rfm_recency AS r_score, p.rfm_frequency AS f_score,
+                   p.rfm_monetary AS m_score
               FROM (%(fresh)s) n
               LEFT JOIN member_marketing_profile p ON p.partner_id = n.partner_id
             """,
                 state=SQL.identifier(STATE_TABLE),
                 fillfactor=STATE_FILLFACTOR,
+                window_columns=SQL("").join(
+                    SQL(", n.%s, n.%s", SQL.identifier(f"wcnt_{w}"), SQL.identifier(f"wamt_{w}"))
+                    for w in windows
+                ),
                 fresh=self._get_fresh_figures(today, rfm_window, windows),
             )
         )
@@ -205,7 +220,8 @@ class MemberSegmentState(models.AbstractModel):
         """Incremental: recompute the state of the members whose orders changed or entered
         the refresh range since the last refresh, and take the purchases that left a
         window off the window counts and amounts of the others; the rest keep theirs. The
-        members touched are in ``member_marketing_refresh_touched``."""
+        members touched are in ``member_marketing_refresh_touched``. Returns the number of
+        members taken off the state per segment they were in (segment id: count)."""
         cr = self.env.cr
         state = SQL.identifier(STATE_TABLE)
         cr.execute(
@@ -313,7 +329,22 @@ class MemberSegmentState(models.AbstractModel):
         cr.execute("SELECT partner_id FROM member_marketing_refresh_fresh")
         removed_ids = list(set(changed_ids) - {row[0] for row in cr.fetchall()})
         self._create_removed_table(SQL("p.partner_id = ANY(%s)", removed_ids))
-        cr.execute(SQL("DELETE FROM %s WHERE partner_id = ANY(%s)", state, removed_ids))
+        cr.execute(
+            SQL(
+                """
+            WITH removed AS (
+                DELETE FROM %s WHERE partner_id = ANY(%s) RETURNING lifecycle_id, rfm_id
+            )
+            SELECT segment_id, COUNT(*)
+              FROM removed CROSS JOIN LATERAL (VALUES (lifecycle_id), (rfm_id)) c (segment_id)
+             WHERE segment_id IS NOT NULL
+             GROUP BY segment_id
+            """,
+                state,
+                removed_ids,
+            )
+        )
+        return dict(cr.fetchall())
 
     @api.model
     def _save_state_meta(self, **values):
@@ -323,7 +354,8 @@ class MemberSegmentState(models.AbstractModel):
         cr.execute(
             SQL(
                 """CREATE UNLOGGED TABLE %s (signature varchar, state_day date, full_day date,
-                   scoring varchar, r_bounds date[], f_bounds int[], m_bounds numeric[])""",
+                   scoring varchar, r_bounds date[], f_bounds int[], m_bounds numeric[],
+                   segment_counts jsonb)""",
                 meta,
             )
         )

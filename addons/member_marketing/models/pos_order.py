@@ -4,13 +4,16 @@ from odoo.tools import SQL
 from .member_segment_engine import purchase_filter
 
 PURCHASE_INDEX = "pos_order_member_marketing_purchase_v2_idx"
-# the same purchases in day order: the orders entering or leaving a window (index only)
-PURCHASE_DAY_INDEX = "pos_order_member_marketing_purchase_day_idx"
+# the same purchases in day order: the orders entering or leaving a window (index only: it
+# includes date_order, the column of its expression, or PostgreSQL reads the table)
+PURCHASE_DAY_INDEX = "pos_order_member_marketing_purchase_day_v2_idx"
 # earlier indexes: UTC days and refunds included (replaced by PURCHASE_INDEX), the write date
-# (the changed orders are logged by triggers now: every update of an order was non-HOT)
+# (the changed orders are logged by triggers now: every update of an order was non-HOT), the
+# day index without date_order (its scans read the table)
 OLD_INDEXES = (
     "pos_order_member_marketing_purchase_idx",
     "pos_order_member_marketing_write_date_idx",
+    "pos_order_member_marketing_purchase_day_idx",
 )
 
 
@@ -38,7 +41,11 @@ class PosOrder(models.Model):
         local_day = engine._get_local_day(SQL("date_order"), timezone)
         for name, columns, include in (
             (PURCHASE_INDEX, SQL("partner_id, (%s)", local_day), "amount_total, date_order"),
-            (PURCHASE_DAY_INDEX, SQL("(%s)", local_day), "partner_id, amount_total"),
+            (
+                PURCHASE_DAY_INDEX,
+                SQL("(%s)", local_day),
+                "partner_id, amount_total, date_order",
+            ),
         ):
             cr.execute(
                 SQL(

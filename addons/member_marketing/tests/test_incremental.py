@@ -88,16 +88,26 @@ class TestIncrementalRefresh(MemberMarketingCase):
             )
         )
 
+    def _snapshot(self, day):
+        """The day's segment sizes (segment id: members)."""
+        self.env.cr.execute(
+            "SELECT segment_id, member_count FROM member_segment_snapshot WHERE date = %s", [day]
+        )
+        return dict(self.env.cr.fetchall())
+
     def assertSameAsFromScratch(self, day):
-        """The profiles after the incremental refresh of ``day`` are those of a rebuild."""
+        """The profiles after the incremental refresh of ``day`` are those of a rebuild, and
+        so are the day's segment sizes (updated from the changes, counted by the rebuild)."""
         incremental = self._figures()
         history = self._history()
+        snapshot = self._snapshot(day)
         self.engine._drop_state()
         self._refresh(day)
         self.env.cr.execute("SELECT COUNT(*) FROM member_marketing_refresh")
         self.assertEqual(self.env.cr.fetchone()[0], 0, "the rebuild finds nothing to change")
         self.assertEqual(self._figures(), incremental)
         self.assertEqual(self._history(), history)
+        self.assertEqual(self._snapshot(day), snapshot)
         return incremental
 
     def test_window_edges_move_by_one_day(self):
