@@ -43,6 +43,11 @@ class MemberHold(models.Model):
     principal = fields.Monetary(readonly=True)
     bonus = fields.Monetary(readonly=True)
     points = fields.Integer(readonly=True)
+    points_expiry_date = fields.Date(
+        readonly=True,
+        help="Expiry of the points lot the authorisation took first (the closest to expiry): "
+        "points given back keep it, a release never extends their life.",
+    )
     state = fields.Selection(
         HOLD_STATES, required=True, default="authorised", index=True, readonly=True
     )
@@ -147,6 +152,7 @@ class MemberHold(models.Model):
 
         def authorise(balance):
             amount = member._member_points_value(points)
+            expiry = self._points_debit_expiry(member)
             move = member._member_points_debit(balance, points, key, "redeem", order=order)
             hold = self.sudo().create(
                 {
@@ -154,6 +160,7 @@ class MemberHold(models.Model):
                     "currency_id": balance.currency_id.id,
                     "amount": amount,
                     "points": points,
+                    "points_expiry_date": expiry,
                 }
             )
             move.result = {
@@ -198,6 +205,7 @@ class MemberHold(models.Model):
             move = member._member_points_credit(
                 balance, points, key, "refund", order=order, note=note
             )
+            self._keep_expiry(move, self.points_expiry_date)
         move.result = member._member_state(balance)
 
     def _release(self, suffix="release"):
@@ -222,6 +230,9 @@ class MemberHold(models.Model):
         balance = hold._lock_member()
         if hold.state == "captured":
             return False
+        member = order._member_get_partner()
+        if hold.partner_id != member:
+            return hold._refuse_other_member(balance, member)
         held = hold.amount if hold.kind == "wallet" else hold.points
         if hold.kind == "wallet":
             bigger = hold.currency_id.compare_amounts(value, held)
@@ -235,7 +246,6 @@ class MemberHold(models.Model):
         # released/expired (till came back late) or more than authorised: debit what is missing
         missing = value if hold.state != "authorised" else value - held
         suffix = "recapture" if hold.state != "authorised" else "extra"
-        member = hold.partner_id
         key = f"{hold.key}:{suffix}"
         try:
             with self.env.cr.savepoint():
@@ -263,9 +273,48 @@ class MemberHold(models.Model):
         hold.write({"state": "captured", "pos_order_id": order.id})
         return False
 
+    def _refuse_other_member(self, balance, member):
+        """The till changed the order's member after authorising: the hold's member gets the
+        value back (never captured for someone else's order); returns the sync issue."""
+        self.ensure_one()
+        if self.state == "authorised":
+            self._give_back(balance, "other-member")
+            self.state = "released"
+        return self.env._(
+            "The authorisation %(key)s was made on the card of %(holder)s, not of the order's "
+            "customer %(customer)s: it was given back to %(holder)s, and this order's payment "
+            "was taken from no card.",
+            key=self.key,
+            holder=self.partner_id.display_name,
+            customer=member.display_name or self.env._("(no customer)"),
+        )
+
     @api.model
-    def _credit_points(self, member, balance, points, key, order):
+    def _points_debit_expiry(self, member):
+        """Expiry of the lot a points debit of ``member`` takes first (call it under the
+        balance lock, before the debit): the closest to expiry, as the debit consumes them."""
+        lot = (
+            self.env["member.points.lot"]
+            .sudo()
+            .search(
+                [("partner_id", "=", member.id), ("points_remaining", ">", 0)],
+                order="expiry_date asc nulls last, id",
+                limit=1,
+            )
+        )
+        return lot.expiry_date
+
+    @api.model
+    def _keep_expiry(self, move, expiry):
+        """Date the lot of the given-back points ``move`` like the lots they were taken from
+        (no date known, or lots without expiry: the lot keeps its default date)."""
+        if expiry and move.lot_id:
+            move.lot_id.expiry_date = expiry
+
+    @api.model
+    def _credit_points(self, member, balance, points, key, order, expiry=None):
         move = member._member_points_credit(balance, points, key, "refund", order=order)
+        self._keep_expiry(move, expiry)
         move.result = member._member_state(balance)
         return move.result
 

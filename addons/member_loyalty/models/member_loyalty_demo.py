@@ -7,6 +7,8 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 
+from .res_partner_ledger import API_KEY_PREFIX
+
 _logger = logging.getLogger(__name__)
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
@@ -143,7 +145,9 @@ class MemberLoyaltyDemo(models.AbstractModel):
         """Move the rows written under ``key`` (and its order) back to ``when``."""
         self.env.flush_all()
         cr = self.env.cr
-        pattern = key.replace("%", r"\%").replace("_", r"\_") + "%"
+        # the ledger stores the keys of the API calls in their namespace
+        stored = key if key.startswith("pos.order:") else API_KEY_PREFIX + key
+        pattern = stored.replace("%", r"\%").replace("_", r"\_") + "%"
         if key.startswith("pos.order:"):
             cr.execute(
                 "UPDATE pos_order SET date_order = %s WHERE uuid = %s RETURNING id",

@@ -2,7 +2,8 @@ from odoo import api, fields, models
 
 
 class MemberTopupRule(models.Model):
-    """Top-up bonus: the rule with the highest minimum not above the amount applies."""
+    """Top-up bonus: the rule with the highest minimum not above the amount applies; at the
+    same minimum, the most specific (tier, then company) wins."""
 
     _name = "member.topup.rule"
     _description = "Member Top-up Bonus Rule"
@@ -43,7 +44,11 @@ class MemberTopupRule(models.Model):
                 ("tier_ids", "in", tier.ids),
             ]
         )
-        return rules[:1]
+        # at the same minimum, a rule for the member's tier beats a rule for every tier, a
+        # company's rule beats a chain-wide one (then the older rule)
+        return rules.sorted(
+            lambda rule: (-rule.min_amount, not rule.tier_ids, not rule.company_id, rule.id)
+        )[:1]
 
     def _get_bonus(self, amount, currency):
         """(bonus money, bonus points) granted by this rule for ``amount``."""

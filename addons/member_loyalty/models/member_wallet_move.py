@@ -60,28 +60,55 @@ class MemberWalletMove(models.Model):
         if lines:
             self._post_entry(journal, lines)
 
-    def _post_bonus_expense(self, bonus):
-        """Book ``bonus`` money spent (negative: given back by a refund) as marketing expense
-        against the customer deposits, when the company books bonus money when it is spent.
+    def _post_spend_accounting(self, bonus, external=0.0):
+        """Book a spend (negative amounts: given back by a refund).
 
-        The spend itself reaches the deposits account through the sale (the member payment
-        method's receivable account is the deposits account); only the bonus part was never
-        credited there, so it is moved from the expense account at spend time.
+        ``bonus``: the bonus money spent, moved from the expense account to the customer
+        deposits when the company books bonus money when it is spent (a POS spend reaches the
+        deposits through the sale, the member payment method's receivable account being the
+        deposits account; only its bonus part was never credited there). ``external``: the
+        whole amount of a spend made outside Odoo's sales (the external API), taken off the
+        deposits against the company's external spends clearing account.
         """
         self.ensure_one()
         company = self.company_id
         journal, deposit = company.member_topup_journal_id, company.member_deposit_account_id
-        bonus_account = company.member_bonus_account_id
-        if (
-            company.member_bonus_booking != "expense"
-            or not (journal and deposit and bonus_account)
-            or self.currency_id.is_zero(bonus)
-        ):
+        if not (journal and deposit):
             return
         lines = []
-        self._accounting_pair(lines)(
-            bonus_account, deposit, bonus, self.env._("Member bonus money spent")
-        )
+        pair = self._accounting_pair(lines)
+        currency = self.currency_id
+        bonus_account = company.member_bonus_account_id
+        if (
+            company.member_bonus_booking == "expense"
+            and bonus_account
+            and not currency.is_zero(bonus)
+        ):
+            pair(bonus_account, deposit, bonus, self.env._("Member bonus money spent"))
+        clearing = company.member_external_spend_account_id
+        if clearing and not currency.is_zero(external):
+            pair(deposit, clearing, external, self.env._("Member stored value spent outside Odoo"))
+        if lines:
+            self._post_entry(journal, lines)
+
+    def _post_adjustment_accounting(self):
+        """Book this manual adjustment against the company's adjustments account: the
+        principal, and the bonus money when it is booked as a liability (under the expense
+        booking, unspent bonus money is not in the deposits)."""
+        self.ensure_one()
+        company = self.company_id
+        journal, deposit = company.member_topup_journal_id, company.member_deposit_account_id
+        account = company.member_adjustment_account_id
+        if not (journal and deposit and account):
+            return
+        amount = self.amount_principal
+        if company.member_bonus_booking == "liability":
+            amount += self.amount_bonus
+        if self.currency_id.is_zero(amount):
+            return
+        lines = []
+        label = self.note or self.env._("Member stored value adjustment")
+        self._accounting_pair(lines)(account, deposit, amount, label)
         self._post_entry(journal, lines)
 
     def _accounting_pair(self, lines):

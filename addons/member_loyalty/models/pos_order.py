@@ -54,6 +54,7 @@ class PosOrder(models.Model):
         for order in self.sudo():
             member = order._member_get_partner()
             if not member.member_number:
+                order._member_release_other_holds(member)
                 continue
             order._member_topup_lines(member)
             issues = order._member_refund_settle(member) if order.refunded_order_id else []
@@ -69,20 +70,31 @@ class PosOrder(models.Model):
                 order._member_earn(member)
             member._member_update_tier()
 
+    def _member_release_other_holds(self, customer):
+        """A paid order without a member customer: the authorisations made on it (for the
+        member first selected) go back to their members, with a sync issue."""
+        holds = self.member_hold_ids.filtered(lambda h: h.state == "authorised")
+        issues = [hold._refuse_other_member(hold._lock_member(), customer) for hold in holds]
+        if issues:
+            self.member_sync_issue = "\n".join(issues)
+
     # ------------------------------------------------------------------ payments
 
     def _member_refundable(self):
         """Per member payment kind: what the refunded order(s) paid with it, minus the member
-        payments already given back by other refunds of them."""
+        payments already given back by other refunds of them. Stored value counts what the
+        ledger really took (a payment whose authorisation was not captured took nothing)."""
         origin = self.refunded_order_id
         earlier = (origin.lines.refund_orderline_ids.order_id - self).filtered(
             lambda o: o.state in ("paid", "done", "invoiced")
         )
-        refundable = {}
+        refundable = {"wallet": sum(order._member_wallet_paid_net() for order in origin)}
         for payment in (origin | earlier).payment_ids.filtered(
             "payment_method_id.member_payment_kind"
         ):
             kind = payment.payment_method_id.member_payment_kind
+            if kind == "wallet" and payment.pos_order_id in origin:
+                continue
             refundable[kind] = refundable.get(kind, 0.0) + payment.amount
         return refundable
 
@@ -168,7 +180,8 @@ class PosOrder(models.Model):
         for hold in holds:
             line = lines.filtered(lambda line, uuid=hold.ref_uuid: line.uuid == uuid)[:1]
             issues.append(hold._capture(self, hold.points))
-            line.member_redeem_points = hold.points
+            # points not taken (another member's authorisation, not taken again) pay nothing
+            line.member_redeem_points = hold.points if hold.state == "captured" else 0
         return [issue for issue in issues if issue]
 
     def _member_capture_wallet(self, member, balance, amount, key):
@@ -197,12 +210,30 @@ class PosOrder(models.Model):
 
     def _member_capture_points(self, member, balance, amount, key):
         points = member._member_points_for_amount(abs(amount))
+        Hold = self.env["member.hold"]
         if amount > 0:
+            expiry = Hold._points_debit_expiry(member)
             move = member._member_points_debit(balance, points, key, "redeem", order=self)
-        else:
-            move = member._member_points_credit(balance, points, key, "refund", order=self)
+            move.result = member._member_state(balance)
+            if expiry:
+                # the lots' expiry, for the points a refund gives back
+                move.result = {**move.result, "lots_expiry": fields.Date.to_string(expiry)}
+            return move.result
+        move = member._member_points_credit(balance, points, key, "refund", order=self)
+        Hold._keep_expiry(move, self._member_points_paid_expiry())
         move.result = member._member_state(balance)
         return move.result
+
+    def _member_points_paid_expiry(self):
+        """Earliest expiry of the lots the refunded order's points payments took."""
+        dates = [
+            move.result["lots_expiry"]
+            for move in self.refunded_order_id.member_points_move_ids
+            if move.kind == "redeem"
+            and move.idempotency_key.startswith("pos.payment:")
+            and (move.result or {}).get("lots_expiry")
+        ]
+        return fields.Date.to_date(min(dates)) if dates else None
 
     # ------------------------------------------------------------------ earning
 
@@ -239,8 +270,12 @@ class PosOrder(models.Model):
             self.payment_ids.filtered("payment_method_id.member_payment_kind").mapped("amount")
         )
         # points redeemed on the order count as member money, like member payments
+        # (a redemption line whose points were not taken is still no money paid)
+        redeem = self.config_id.member_redeem_product_id
         redeemed = -sum(
-            line.price_subtotal_incl for line in self.lines if line.member_redeem_points
+            line.price_subtotal_incl
+            for line in self.lines
+            if line.member_redeem_points or (redeem and line.product_id == redeem)
         )
         gross = self.amount_total + redeemed
         ratio = max(0.0, (self.amount_total - member_paid) / gross)

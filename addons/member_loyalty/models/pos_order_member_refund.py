@@ -151,18 +151,145 @@ class PosOrder(models.Model):
             origin_line = line.refunded_orderline_id
             points = round(origin_line.member_redeem_points * -line.qty / origin_line.qty)
             key = f"pos.order.line:{line.uuid or line.id}:redeem-refund"
+            hold = self.env["member.hold"].search(
+                [("key", "=", f"pos.order.line:{origin_line.uuid}:redeem")], limit=1
+            )
             member._member_operation(
                 key,
-                lambda balance, p=points, k=key: self.env["member.hold"]._credit_points(
-                    member, balance, p, k, self
-                ),
+                lambda balance, p=points, k=key, e=hold.points_expiry_date: self.env[
+                    "member.hold"
+                ]._credit_points(member, balance, p, k, self, expiry=e),
                 kinds={"refund"},
             )
-        if figures["topup"]:
-            return [
-                self.env._(
-                    "A top-up line was refunded at the till: stored value is not taken back "
-                    "here; use a cash-out in the back office."
+        return self._member_topup_refund(member) if figures["topup"] else []
+
+    # ------------------------------------------------------------------ top-up refunded
+
+    def _member_topup_refund(self, member):
+        """Top-up lines refunded at the till (the money goes back in cash): take the refunded
+        principal off the card and void that top-up's bonus money and bonus points, in the
+        refunded share, never more than the top-up gave nor than the card holds. Returns the
+        sync issues (what could not be taken back)."""
+        topup = self.config_id.member_topup_product_id
+        issues = []
+        for line in self.lines.filtered(
+            lambda line: line.refunded_orderline_id.product_id == topup and line.qty < 0
+        ):
+            origin_line = line.refunded_orderline_id
+            if not origin_line.qty:
+                continue
+            share = min(1.0, -line.qty / origin_line.qty)
+            key = f"pos.order.line:{line.uuid or line.id}:topup-refund"
+            given, taken = self._member_topup_given(origin_line, line)
+            currency = self.currency_id
+            due = {
+                "principal": min(currency.round(given["principal"] * share),
+                                 given["principal"] - taken["principal"]),
+                "bonus": min(currency.round(given["bonus"] * share),
+                             given["bonus"] - taken["bonus"]),
+                "points": min(round(given["points"] * share), given["points"] - taken["points"]),
+            }  # fmt: skip
+            done = {"taken_principal": 0.0, "taken_bonus": 0.0, "taken_points": 0}
+            if currency.compare_amounts(due["principal"], 0.0) > 0 or (
+                currency.compare_amounts(due["bonus"], 0.0) > 0
+            ):
+                done.update(
+                    member._member_operation(
+                        key,
+                        lambda balance, d=due, k=key: self._member_topup_take_wallet(
+                            member, balance, d, k
+                        ),
+                        kinds={"cashout"},
+                    )
                 )
-            ]
-        return []
+            if due["points"] > 0:
+                done.update(
+                    member._member_operation(
+                        f"{key}/points",
+                        lambda balance, d=due, k=f"{key}/points": self._member_topup_take_points(
+                            member, balance, d["points"], k
+                        ),
+                        kinds={"bonus"},
+                    )
+                )
+            short = {
+                "principal": max(0.0, currency.round(due["principal"] - done["taken_principal"])),
+                "bonus": max(0.0, currency.round(due["bonus"] - done["taken_bonus"])),
+                "points": max(0, due["points"] - done["taken_points"]),
+            }
+            if any(short.values()):
+                issues.append(self._member_topup_short_issue(member, short))
+        return issues
+
+    def _member_topup_given(self, origin_line, line):
+        """What the top-up of ``origin_line`` credited (principal, bonus money, bonus points)
+        and what the refunds of it other than ``line`` already took back."""
+        key = f"pos.order.line:{origin_line.uuid or origin_line.id}:topup"
+        refund_keys = [
+            f"pos.order.line:{other.uuid or other.id}:topup-refund"
+            for other in origin_line.refund_orderline_ids - line
+        ]
+        wallet = self.env["member.wallet.move"].sudo()
+        points = self.env["member.points.move"].sudo()
+        credited = wallet.search([("idempotency_key", "in", [key, f"{key}/bonus"])])
+        credited_points = points.search([("idempotency_key", "=", f"{key}/points")])
+        before = wallet.search([("idempotency_key", "in", refund_keys)])
+        before_points = points.search(
+            [("idempotency_key", "in", [f"{k}/points" for k in refund_keys])]
+        )
+        given = {
+            "principal": sum(credited.mapped("amount_principal")),
+            "bonus": sum(credited.mapped("amount_bonus")),
+            "points": sum(credited_points.mapped("points")),
+        }
+        taken = {
+            "principal": -sum(before.mapped("amount_principal")),
+            "bonus": -sum(before.mapped("amount_bonus")),
+            "points": -sum(before_points.mapped("points")),
+        }
+        return given, taken
+
+    def _member_topup_take_wallet(self, member, balance, due, key):
+        principal = max(0.0, min(due["principal"], balance.principal))
+        bonus = max(0.0, min(due["bonus"], balance.bonus))
+        if balance.currency_id.is_zero(principal + bonus):
+            return {"taken_principal": 0.0, "taken_bonus": 0.0}  # nothing left on the card
+        note = self.env._("Top-up refunded at the till")
+        move = member._member_wallet_move(
+            balance, -principal, -bonus, key, "cashout", order=self, note=note
+        )
+        # the refund line books the principal paid back; the bonus voided is booked here
+        move._post_accounting(cash=0.0, bonus=-bonus)
+        move.result = {
+            **member._member_state(balance),
+            "taken_principal": principal,
+            "taken_bonus": bonus,
+        }
+        return move.result
+
+    def _member_topup_take_points(self, member, balance, points, key):
+        taken = min(points, balance.points)
+        if not taken:
+            return {"taken_points": 0}
+        move = member._member_points_debit(balance, taken, key, "bonus", order=self)
+        move.result = {**member._member_state(balance), "taken_points": taken}
+        return move.result
+
+    def _member_topup_short_issue(self, member, short):
+        parts = []
+        if short["principal"]:
+            parts.append(format_amount(self.env, short["principal"], self.currency_id))
+        if short["bonus"]:
+            parts.append(
+                self.env._(
+                    "%s of bonus money", format_amount(self.env, short["bonus"], self.currency_id)
+                )
+            )
+        if short["points"]:
+            parts.append(self.env._("%s bonus points", short["points"]))
+        return self.env._(
+            "A top-up was refunded at the till but %(member)s's card no longer holds all of it "
+            "(already spent): %(missing)s could not be taken back.",
+            member=member.display_name,
+            missing=", ".join(parts),
+        )

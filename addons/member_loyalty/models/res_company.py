@@ -25,5 +25,21 @@ class ResCompany(models.Model):
     member_bonus_account_id = fields.Many2one(
         "account.account",
         string="Bonus Expense Account",
-        help="Marketing expense debited when bonus money is granted (liability booking).",
+        help="Marketing expense debited for bonus money: when it is granted (liability booking) "
+        "or when it is spent (expense booking).",
+    )
+    member_adjustment_account_id = fields.Many2one(
+        "account.account",
+        string="Stored Value Adjustments Account",
+        help="Manual adjustments of stored value change the customer deposits against this "
+        "account (e.g. customer goodwill or corrections): an increase debits it, a decrease "
+        "credits it. Bonus money adjusted counts when bonus money is booked as a liability. "
+        "Without it, adjustments make no journal entry.",
+    )
+    member_external_spend_account_id = fields.Many2one(
+        "account.account",
+        string="External Spends Clearing Account",
+        help="Stored value spent through the external API (web shop, mini-program, kiosk) is "
+        "taken off the customer deposits against this account; the sale the external channel "
+        "books clears it. Without it, those spends make no journal entry.",
     )

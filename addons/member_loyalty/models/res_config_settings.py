@@ -52,6 +52,12 @@ class ResConfigSettings(models.TransientModel):
     member_bonus_account_id = fields.Many2one(
         related="company_id.member_bonus_account_id", readonly=False
     )
+    member_external_spend_account_id = fields.Many2one(
+        related="company_id.member_external_spend_account_id", readonly=False
+    )
+    member_adjustment_account_id = fields.Many2one(
+        related="company_id.member_adjustment_account_id", readonly=False
+    )
 
     @api.constrains("member_hold_minutes")
     def _check_member_hold_minutes(self):

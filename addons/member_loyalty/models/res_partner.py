@@ -260,11 +260,34 @@ class ResPartner(models.Model):
             for flag in ("consent_sms", "consent_email")
             if flag in vals and f"{flag}_date" not in vals
         }
+        # a tier set by hand (the engine records its own changes): history and prices follow
+        retiered = {}
+        if "member_tier_id" in vals and not self.env.context.get("member_tier_engine"):
+            retiered = {
+                partner: partner.member_tier_id
+                for partner in self
+                if partner.member_number and partner.member_tier_id.id != vals["member_tier_id"]
+            }
         res = super().write(vals)
         now = fields.Datetime.now()
         for flag, partners in changed.items():
             if partners:
                 super(ResPartner, partners).write({f"{flag}_date": now})
+        if retiered:
+            # sudo: the tier history is written by the engine only (no user create access)
+            self.env["member.tier.history"].sudo().create(
+                [
+                    {
+                        "partner_id": partner.id,
+                        "old_tier_id": old.id,
+                        "new_tier_id": partner.member_tier_id.id,
+                        "reason": "manual",
+                    }
+                    for partner, old in retiered.items()
+                ]
+            )
+            for partner in retiered:
+                partner._member_apply_tier_pricelist()
         return res
 
     def _member_check_engine_fields(self, fnames):
@@ -290,7 +313,7 @@ class ResPartner(models.Model):
             if phones:
                 partner._member_check_phone_free(phones.get("mobile") or phones["phone"])
             # sudo: the engine writes its own fields (refused to users in write())
-            partner.sudo().write(
+            partner.sudo().with_context(member_tier_engine=True).write(
                 {
                     **phones,
                     "member_number": sequence.next_by_code("member_loyalty.member_number"),
@@ -362,26 +385,88 @@ class ResPartner(models.Model):
         for (metric, window_days), same_tiers in by_metric.items():
             since = now - relativedelta(days=window_days)
             if metric == "spend":
-                model, aggregate = "pos.order", "amount_total:sum"
-                domain = [
-                    ("date_order", ">=", since),
-                    ("state", "in", ("paid", "done", "invoiced")),
-                ]
+                partner_values = self._member_spend_since(since)
             elif metric == "points":
-                model, aggregate = "member.points.move", "points:sum"
-                domain = [("date", ">=", since), ("kind", "in", ("earn", "bonus"))]
+                # earned, net of the earnings taken back by refunds (negative refund rows)
+                partner_values = self._member_sum_since(
+                    "member.points.move",
+                    "points:sum",
+                    since,
+                    [
+                        "|",
+                        ("kind", "in", ("earn", "bonus")),
+                        "&",
+                        ("kind", "=", "refund"),
+                        ("points", "<", 0),
+                    ],
+                )
             else:
-                model, aggregate = "member.wallet.move", "amount_principal:max"
-                domain = [("date", ">=", since), ("kind", "=", "topup")]
-            groups = (
-                self.env[model]
-                .sudo()
-                ._read_group([("partner_id", "in", self.ids), *domain], ["partner_id"], [aggregate])
-            )
-            for partner, value in groups:
+                partner_values = self._member_topup_since(since)
+            for partner_id, value in partner_values.items():
                 for tier in same_tiers:
-                    values[partner.id, tier.id] = value or 0.0
+                    values[partner_id, tier.id] = value or 0.0
         return values
+
+    def _member_sum_since(self, model, aggregate, since, domain):
+        """{partner id: ``aggregate``} of these members' ``model`` rows dated from ``since``."""
+        date = "date_order" if model == "pos.order" else "date"
+        groups = (
+            self.env[model]
+            .sudo()
+            ._read_group(
+                [("partner_id", "in", self.ids), (date, ">=", since), *domain],
+                ["partner_id"],
+                [aggregate],
+            )
+        )
+        return {partner.id: value for partner, value in groups}
+
+    def _member_spend_since(self, since):
+        """{partner id: amount paid for POS purchases since ``since``}: the orders' totals
+        without the stored value sold at the till (top-up lines), which counts when spent."""
+        paid = [("state", "in", ("paid", "done", "invoiced"))]
+        spend = self._member_sum_since("pos.order", "amount_total:sum", since, paid)
+        topup_products = self.env["pos.config"].sudo().search([]).member_topup_product_id
+        if topup_products:
+            topups = (
+                self.env["pos.order.line"]
+                .sudo()
+                ._read_group(
+                    [
+                        ("order_id.partner_id", "in", self.ids),
+                        ("order_id.date_order", ">=", since),
+                        ("order_id.state", "in", ("paid", "done", "invoiced")),
+                        ("product_id", "in", topup_products.ids),
+                    ],
+                    ["order_id"],
+                    ["price_subtotal_incl:sum"],
+                )
+            )
+            for order, amount in topups:
+                partner_id = order.partner_id.id
+                spend[partner_id] = spend.get(partner_id, 0.0) - amount
+        return spend
+
+    def _member_topup_since(self, since):
+        """{partner id: largest single top-up since ``since``}, leaving out the top-ups a
+        later cash-out returned."""
+        self.env["member.wallet.move"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT t.partner_id, MAX(t.amount_principal)
+                  FROM member_wallet_move t
+                 WHERE t.partner_id = ANY(%(ids)s) AND t.kind = 'topup' AND t.date >= %(since)s
+                   AND NOT EXISTS (SELECT FROM member_wallet_move c
+                                    WHERE c.partner_id = t.partner_id AND c.kind = 'cashout'
+                                      AND c.date >= t.date)
+              GROUP BY t.partner_id
+                """,
+                ids=self.ids,
+                since=since,
+            )
+        )
+        return dict(self.env.cr.fetchall())
 
     def _member_update_tier(self, allow_downgrade=False):
         """Upgrade to the best qualifying tier; downgrade only when ``allow_downgrade``."""
@@ -403,6 +488,13 @@ class ResPartner(models.Model):
                 # downgrades wait for the periodic review and spare members who kept the tier
                 if not allow_downgrade or value.get(current, 0.0) >= current.retain_threshold:
                     continue
+                # down to the highest tier below whose retention threshold is met (a Gold
+                # member with that figure keeps Gold), never below the qualifying tier
+                kept = tiers.filtered(
+                    lambda t, v=value, c=current: (t.sequence, t.id) < (c.sequence, c.id)
+                    and v[t] >= t.retain_threshold
+                )
+                best = (kept | best).sorted(lambda t: (t.sequence, t.id))[-1]
                 reason = "downgrade"
             else:
                 reason = "upgrade"
@@ -415,7 +507,7 @@ class ResPartner(models.Model):
                     "metric_value": value[best],
                 }
             )
-            partner.member_tier_id = best
+            partner.with_context(member_tier_engine=True).member_tier_id = best
             partner._member_apply_tier_pricelist()
         History.create(history_vals)
 

@@ -5,6 +5,8 @@ import phonenumbers
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .res_partner_ledger import API_KEY_PREFIX
+
 _logger = logging.getLogger(__name__)
 
 
@@ -122,13 +124,9 @@ class ResPartner(models.Model):
 
     @api.model
     def _member_public_key(self, key):
-        """The stripped key of a public API call; ``pos.`` keys belong to the POS sync."""
-        key = self._member_check_key(key)
-        if key.lower().startswith("pos."):
-            raise ValidationError(
-                self.env._("Idempotency keys starting with 'pos.' are reserved for the POS.")
-            )
-        return key
+        """The ledger key of a public API call's ``key`` (stripped): in the API's own
+        namespace (``API_KEY_PREFIX``), apart from every key the server derives."""
+        return API_KEY_PREFIX + self._member_check_key(key)
 
     def member_topup(self, amount, idempotency_key, payment_ref=None):
         """Credit ``amount`` of paid stored value plus its bonus; returns the new state.
@@ -185,6 +183,18 @@ class ResPartner(models.Model):
         member = self.sudo()  # rights checked above
 
         def cashout(balance):
+            # under the balance lock: no till can authorise meanwhile
+            held = self.env["member.hold"].search_count(
+                [("partner_id", "=", self.id), ("state", "=", "authorised")]
+            )
+            if held:
+                raise UserError(
+                    self.env._(
+                        "A till holds an authorisation on %s's card: finish or cancel that "
+                        "sale (or wait for the authorisation to expire) before cashing out.",
+                        self.display_name,
+                    )
+                )
             principal, bonus = balance.principal, balance.bonus
             if not principal and not bonus:
                 raise UserError(
@@ -213,7 +223,7 @@ class ResPartner(models.Model):
                 "points": move.points,
                 "amount": 0.0,
                 "origin": move.origin or "",
-                "key": move.idempotency_key,
+                "key": self._member_key_label(move.idempotency_key),
             }
             for move in self.env["member.points.move"].search(
                 [("partner_id", "=", self.id)], limit=limit
@@ -228,7 +238,7 @@ class ResPartner(models.Model):
                 "principal": move.amount_principal,
                 "bonus": move.amount_bonus,
                 "origin": move.origin or "",
-                "key": move.idempotency_key,
+                "key": self._member_key_label(move.idempotency_key),
             }
             for move in self.env["member.wallet.move"].search(
                 [("partner_id", "=", self.id)], limit=limit
@@ -259,7 +269,9 @@ class ResPartner(models.Model):
                     raise UserError(self.env._("The adjustment would make the balance negative."))
                 move = member._member_wallet_move(balance, principal, bonus, key, "adjustment")
             move.note = reason
+            if target != "points":
+                move._post_adjustment_accounting()
             move.result = member._member_state(balance)
             return move.result
 
-        return member._member_operation(key, adjust)
+        return member._member_operation(key, adjust, kinds={"adjustment"})

@@ -97,13 +97,16 @@ class ResPartner(models.Model):
             return None
         if used["partner_id"] != self.id:
             raise UserError(
-                self.env._("The idempotency key %s was already used for another member.", key)
+                self.env._(
+                    "The idempotency key %s was already used for another member.",
+                    self._member_key_label(key),
+                )
             )
         if used["kind"] not in kinds or float_compare(used["quantity"], quantity, 6):
             raise UserError(
                 self.env._(
                     "The idempotency key %s was already used for another operation or amount.",
-                    key,
+                    self._member_key_label(key),
                 )
             )
         return used["result"]
@@ -162,10 +165,7 @@ class ResPartner(models.Model):
         on this path).
         """
         self.ensure_one()
-        if isinstance(amount, bool) or not isinstance(amount, int | float):
-            raise ValidationError(self.env._("The amount must be a number, got '%s'.", amount))
-        if amount <= 0:
-            raise ValidationError(self.env._("The amount must be positive, got %s.", amount))
+        self._member_check_number(amount)
         principal_first = self._member_param("spend_order", "proportional") == "principal"
         # the user's company unless the context picks one (env.company checks that choice)
         company_id = self.env.company.id if self.env.context.get("allowed_company_ids") else None
@@ -236,12 +236,13 @@ class ResPartner(models.Model):
             if written:
                 self._member_invalidate_balance(row["id"])
                 move_id, move_company_id = written
-                if from_bonus:
-                    company = self.env["res.company"].browse(move_company_id)
-                    if company.member_bonus_booking == "expense":
-                        self.env["member.wallet.move"].browse(move_id)._post_bonus_expense(
-                            from_bonus
-                        )
+                company = self.env["res.company"].browse(move_company_id)
+                if company.member_external_spend_account_id or (
+                    from_bonus and company.member_bonus_booking == "expense"
+                ):
+                    self.env["member.wallet.move"].browse(move_id)._post_spend_accounting(
+                        from_bonus, external=amount
+                    )
                 return result
         # nothing written: a replay, else say why
         replayed = self._member_replayed(key, {kind}, amount)
@@ -256,7 +257,12 @@ class ResPartner(models.Model):
                     amount=amount,
                 )
             )
-        raise UserError(self.env._("The idempotency key %s is in use; retry the operation.", key))
+        raise UserError(
+            self.env._(
+                "The idempotency key %s is in use; retry the operation.",
+                self._member_key_label(key),
+            )
+        )
 
     def _member_points_redeem_lean(self, points, key, kind="redeem", result_func=None):
         """Debit ``points`` once per ``key`` (lots closest to expiry first); returns the result

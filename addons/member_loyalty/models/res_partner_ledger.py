@@ -1,3 +1,4 @@
+import logging
 import math
 
 import psycopg2
@@ -6,6 +7,15 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_compare, float_round
+
+_logger = logging.getLogger(__name__)
+
+# the keys of the public API live in their own namespace: a caller's key can never be one the
+# server derives (``pos.order:<uuid>:earn``, ``expire:<member>:<day>``...), so no call can
+# claim, or answer in place of, an operation of the tills, the crons or another addon
+API_KEY_PREFIX = "api:"
+# the largest amount (money or points) one call may move
+MAX_AMOUNT = 1_000_000_000
 
 
 def wallet_split(amount, principal, bonus, rounding, principal_first):
@@ -66,20 +76,49 @@ class ResPartner(models.Model):
             )
         return key.strip()
 
+    @api.model
+    def _member_key_label(self, key):
+        """``key`` as its caller knows it (the API's namespace left out), for messages."""
+        return key.removeprefix(API_KEY_PREFIX)
+
+    @api.model
+    def _member_check_number(self, amount):
+        """Refuse what is not a finite positive number up to ``MAX_AMOUNT`` (JSON-RPC and
+        XML-RPC both carry NaN and infinities; beyond that size a float loses the cents)."""
+        if (
+            isinstance(amount, bool)
+            or not isinstance(amount, int | float)
+            or not math.isfinite(amount)
+        ):
+            raise ValidationError(self.env._("The amount must be a number, got '%s'.", amount))
+        if amount <= 0:
+            raise ValidationError(self.env._("The amount must be positive, got %s.", amount))
+        if amount > MAX_AMOUNT:
+            raise ValidationError(
+                self.env._(
+                    "The amount must be at most %(max)s, got %(amount)s.",
+                    max=MAX_AMOUNT,
+                    amount=amount,
+                )  # fmt: skip
+            )
+        return amount
+
     def _member_check_amount(self, amount):
         currency = self._member_currency()
-        if isinstance(amount, bool) or not isinstance(amount, int | float):
-            raise ValidationError(self.env._("The amount must be a number, got '%s'.", amount))
-        amount = currency.round(amount)
+        amount = currency.round(self._member_check_number(amount))
         if currency.compare_amounts(amount, 0.0) <= 0:
             raise ValidationError(self.env._("The amount must be positive, got %s.", amount))
         return amount
 
     @api.model
     def _member_check_points(self, points):
-        if isinstance(points, bool) or not isinstance(points, int) or points <= 0:
+        if isinstance(points, bool) or not isinstance(points, int) or not 0 < points <= MAX_AMOUNT:
             raise ValidationError(
-                self.env._("Points must be a positive whole number, got '%s'.", points)
+                self.env._(
+                    "Points must be a whole number from 1 to %(max)s, got '%(points)s'.",
+                    max=MAX_AMOUNT,
+                    points=points,
+                )
             )
         return points
 
@@ -109,14 +148,17 @@ class ResPartner(models.Model):
             move = self.env[model].sudo().browse(move_id)
             if move.partner_id != self:
                 raise UserError(
-                    self.env._("The idempotency key %s was already used for another member.", key)
+                    self.env._(
+                        "The idempotency key %s was already used for another member.",
+                        self._member_key_label(key),
+                    )
                 )
             if (kinds and move.kind not in kinds) or (same and not same(move)):
                 raise UserError(
                     self.env._(
                         "The idempotency key %s was already used for another operation or "
                         "amount.",
-                        key,
+                        self._member_key_label(key),
                     )
                 )
             return move.result
@@ -140,7 +182,10 @@ class ResPartner(models.Model):
             result = self._member_replay(key, kinds, same)
             if result is None:
                 raise UserError(
-                    self.env._("The idempotency key %s is in use; retry the operation.", key)
+                    self.env._(
+                        "The idempotency key %s is in use; retry the operation.",
+                        self._member_key_label(key),
+                    )
                 ) from exc
         return result
 
@@ -291,14 +336,17 @@ class ResPartner(models.Model):
         """
         no_commit = self.env.context.get("member_no_commit")
         failures = 0
+        done = set()
         while True:
             self.env.flush_all()
             try:
                 self.env.cr.execute(query(batch_size, partner_ids))
-                ids = [row[0] for row in self.env.cr.fetchall()]
+                # a member claimed again was left as it was (its operation refused): once a run
+                ids = [row[0] for row in self.env.cr.fetchall() if row[0] not in done]
                 if not ids:
                     break
                 process(self.browse(ids))
+                done.update(ids)
                 if not no_commit:
                     # crons commit per batch on purpose: done members stay done after a crash
                     self.env.flush_all()
@@ -336,7 +384,10 @@ class ResPartner(models.Model):
 
         def process(partners):
             for partner in partners:
-                partner._member_expire_points(today)
+                try:
+                    partner._member_expire_points(today)
+                except UserError as error:  # nothing written for that member: the others go on
+                    _logger.error("Points of member %s not expired: %s", partner.id, error)
 
         self._member_claim_batches(query, batch_size, process, partner_ids)
 
@@ -371,7 +422,7 @@ class ResPartner(models.Model):
             move.result = {"points": -points}
             return move.result
 
-        return self.sudo()._member_operation(key, expire)
+        return self.sudo()._member_operation(key, expire, kinds={"expire"})
 
     # ------------------------------------------------------------------ stored value
 
@@ -394,7 +445,7 @@ class ResPartner(models.Model):
         )
         balance._apply(principal=principal, bonus=bonus)
         if kind in ("spend", "refund") and bonus:
-            move._post_bonus_expense(-bonus)
+            move._post_spend_accounting(-bonus)
         return move
 
     def _member_wallet_split(self, balance, amount):

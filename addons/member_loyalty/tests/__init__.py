@@ -12,6 +12,7 @@ from . import (
     test_pos_sync_claim,
     test_pos_tours,
     test_pos_tours_companies,
+    test_review_pos,
     test_rpc,
     test_security,
     test_tiers,

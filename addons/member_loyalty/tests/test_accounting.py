@@ -68,3 +68,68 @@ class TestAccounting(MemberLoyaltyCase):
         # the cash-out voids the unspent bonus: it was never booked, nothing to reverse
         self.member.member_cashout("acc-out")
         self.assertEqual(self._balance(self.bonus_expense), 10.0)
+
+    def test_api_spend_takes_the_deposits_down(self):
+        clearing = self.env["account.account"].create(
+            {"name": "Web shop clearing", "code": "ML1190", "account_type": "asset_current"}
+        )
+        self.member.member_topup(500.0, "acc-1")
+        self.assertEqual(self._balance(self.deposit), -550.0)
+        # without a clearing account, an API spend books nothing (the liability stays as it was)
+        self.member.member_wallet_spend(55.0, "acc-spend-0")
+        self.assertEqual(self._balance(self.deposit), -550.0)
+        self.env.company.member_external_spend_account_id = clearing
+        self.member.member_wallet_spend(110.0, "acc-spend")
+        spend = self.member.member_wallet_move_ids.filtered(
+            lambda m: m.idempotency_key == "api:acc-spend"
+        )
+        self.assertEqual(
+            sorted(
+                (line.account_id, line.debit, line.credit)
+                for line in spend.account_move_id.line_ids
+            ),
+            sorted([(self.deposit, 110.0, 0.0), (clearing, 0.0, 110.0)]),
+        )
+        self.assertEqual(self._balance(self.deposit), -550.0 + 110.0)
+        # a replay books nothing more
+        self.member.member_wallet_spend(110.0, "acc-spend")
+        self.assertEqual(self._balance(clearing), -110.0)
+
+    def test_api_spend_with_bonus_booked_when_spent(self):
+        clearing = self.env["account.account"].create(
+            {"name": "Web shop clearing", "code": "ML1190", "account_type": "asset_current"}
+        )
+        self.env.company.write(
+            {"member_bonus_booking": "expense", "member_external_spend_account_id": clearing.id}
+        )
+        self.member.member_topup(500.0, "acc-1")
+        self.member.member_wallet_spend(110.0, "acc-spend")  # 100 paid + 10 bonus
+        # the deposits held the 500 paid; they now hold the 400 left of it
+        self.assertEqual(self._balance(self.deposit), -400.0)
+        self.assertEqual(self._balance(self.bonus_expense), 10.0)
+        self.assertEqual(self._balance(clearing), -110.0)
+
+    def test_adjustments_booked_against_their_account(self):
+        goodwill = self.env["account.account"].create(
+            {"name": "Customer goodwill", "code": "ML6200", "account_type": "expense"}
+        )
+        self.env.company.member_adjustment_account_id = goodwill
+        self.member.member_topup(500.0, "acc-1")
+        self.member._member_adjust("principal", 30.0, "Till short-changed", "acc-adj-1")
+        self.member._member_adjust("bonus", -20.0, "Bonus granted twice", "acc-adj-2")
+        move = self.member.member_wallet_move_ids.filtered(
+            lambda m: m.idempotency_key == "acc-adj-1"
+        )
+        self.assertEqual(
+            sorted((line.account_id, line.debit, line.credit, line.name)
+                   for line in move.account_move_id.line_ids),
+            sorted([(goodwill, 30.0, 0.0, "Till short-changed"),
+                    (self.deposit, 0.0, 30.0, "Till short-changed")]),
+        )  # fmt: skip
+        # the deposits follow the card: 500 paid + 50 bonus + 30 - 20
+        self.assertEqual(self._balance(self.deposit), -560.0)
+        self.assertEqual(self.member.member_wallet, 560.0)
+        self.assertEqual(self._balance(goodwill), 10.0)
+        # a replay books nothing more
+        self.member._member_adjust("principal", 30.0, "Till short-changed", "acc-adj-1")
+        self.assertEqual(self._balance(goodwill), 10.0)

@@ -12,6 +12,14 @@ class TestDemoGenerator(TransactionCase):
         self.assertEqual(len(members) - before, 8)
         moves = self.env["member.points.move"].search([("partner_id", "in", members.ids)])
         self.assertTrue(moves)
+        # the history is spread over the past, API operations (top-up, spend, redeem) too
+        wallet = self.env["member.wallet.move"].search([("partner_id", "in", members.ids)])
+        days = {
+            move.date.date()
+            for move in [*moves, *wallet]
+            if move.idempotency_key.startswith("api:demo:")
+        }
+        self.assertGreater(len(days), 1)
         self.assertEqual(self.env["member.balance"]._get_drift(), [])
         self.assertFalse(Demo._demo_generate(members=8, seed=7))
         self.assertEqual(

@@ -125,6 +125,17 @@ class TestMemberHold(MemberLoyaltyCommon, TestPoSCommon):
         self.assertEqual(self.member.member_wallet, 100.0)
         self.assertEqual(order.member_points_earned, 60)
 
+    def test_no_cashout_while_a_till_holds_value(self):
+        order, _data = self._draft()
+        order.member_pos_authorize_wallet("pay-co", 50.0)
+        with self.assertRaisesRegex(UserError, "holds an authorisation"):
+            self.member.member_cashout("hold-cashout")
+        self.assertEqual(self.member.member_wallet, 50.0, "the refused cash-out changed nothing")
+        order.member_pos_release("pos.payment:pay-co")
+        result = self.member.member_cashout("hold-cashout")
+        self.assertEqual(result["principal_returned"], 100.0)
+        self.assertEqual(self.member.member_wallet, 0.0)
+
     def test_cancelled_order_releases(self):
         order, _data = self._draft()
         order.member_pos_authorize_wallet("pay-3", 60.0)

@@ -71,3 +71,34 @@ class TestPoints(MemberLoyaltyCase):
         rows = self.member.member_statement(limit=10)
         self.assertEqual({row["ledger"] for row in rows}, {"points", "stored_value"})
         self.assertEqual(len(self.member.member_statement(limit=1)), 1)
+
+    def test_api_key_cannot_claim_the_expiry(self):
+        """A caller using the key the expiry cron derives changes nothing for the cron."""
+        self._credit(1000, "t-old", "2025-01-10")  # expires 2026-01-31
+        with freeze_time("2026-02-01"):
+            self.member.member_points_redeem(1, f"expire:{self.member.id}:2026-02-01")
+            self.env["res.partner"].with_context(member_no_commit=True)._cron_expire_points()
+        self.assertEqual(self.member.member_points, 0)
+        expired = self.member.member_points_move_ids.filtered(lambda m: m.kind == "expire")
+        self.assertEqual(expired.points, -999)
+
+    def test_expiry_cron_goes_on_past_a_member_it_cannot_expire(self):
+        """A key taken by another operation (here a manager's adjustment) leaves that member's
+        points as they are, logged; the cron ends and expires the other members."""
+        other = self._new_member("Han Meimei", "138 0013 8002")
+        self._credit(300, "t-old", "2025-01-10")
+        with freeze_time("2025-01-10"):
+            member = other.sudo()
+            member._member_operation(
+                "t-other",
+                lambda balance: member._member_points_credit(balance, 200, "t-other", "earn"),
+            )
+        self.member._member_adjust("points", 5, "fix", f"expire:{self.member.id}:2026-02-01")
+        with (
+            freeze_time("2026-02-01"),
+            self.assertLogs("odoo.addons.member_loyalty.models.res_partner_ledger", "ERROR") as log,
+        ):
+            self.env["res.partner"].with_context(member_no_commit=True)._cron_expire_points()
+        self.assertEqual((self.member.member_points, other.member_points), (305, 0))
+        self.assertEqual(len(log.records), 1)
+        self.assertIn("another operation", log.output[0])

@@ -233,6 +233,27 @@ class TestPosEarning(MemberLoyaltyCommon, TestPoSCommon):
         self.assertEqual(balance(journal.default_account_id), 0.0)
         self.assertEqual(balance(income), 0.0)
 
+    def test_till_topup_is_not_spend(self):
+        """Stored value sold at the till counts for the spend tiers when it is spent on goods,
+        not when it is sold (as for a top-up through the API)."""
+        self.tier_gold.qualify_threshold = 150.0
+        self.rule_500.active = False
+        topup = self.config.member_topup_product_id
+        data = self.create_ui_order_data(
+            [(topup, 1)], customer=self.member, payments=[(self.cash_pm1, 500.0)]
+        )
+        data["lines"][0][2].update(
+            price_unit=500.0, price_subtotal=500.0, price_subtotal_incl=500.0
+        )
+        data.update(amount_total=500.0, amount_paid=500.0)
+        self.env["pos.order"].sync_from_ui([data])
+        self.assertEqual(self.member.member_wallet, 500.0)
+        self.assertEqual(self.member.member_tier_id, self.tier_basic)
+        self._create_orders(
+            [{"pos_order_lines_ui_args": [(self.product_a, 2)], "customer": self.member}]
+        )
+        self.assertEqual(self.member.member_tier_id, self.tier_gold)
+
     def test_birthday_multiplier_and_upgrade_on_spend(self):
         today = self.env["pos.order"]._fields["date_order"].default(self.env["pos.order"])
         self.member.birthday = today.date().replace(year=1990)

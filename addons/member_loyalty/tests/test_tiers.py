@@ -31,6 +31,20 @@ class TestTiers(MemberLoyaltyCase):
         self.member.member_topup(1000.0, "t-1")
         self.assertEqual(self.member.property_product_pricelist, pricelist)
 
+    def test_tier_set_by_hand_is_recorded_and_prices_follow(self):
+        pricelist = self.env["product.pricelist"].create({"name": "Gold prices"})
+        self.tier_gold.pricelist_id = pricelist
+        self.member.write({"member_tier_id": self.tier_gold.id})
+        history = self._last_change()
+        self.assertEqual(
+            (history.reason, history.old_tier_id, history.new_tier_id, history.user_id),
+            ("manual", self.tier_basic, self.tier_gold, self.env.user),
+        )
+        self.assertEqual(self.member.property_product_pricelist, pricelist)
+        # the same tier written again changes nothing
+        self.member.write({"member_tier_id": self.tier_gold.id})
+        self.assertEqual(self._last_change(), history)
+
     def test_tier_pricelist_in_every_company(self):
         """Branch and franchise companies get the member prices too: their own pricelist of the
         tier, else the shared one; a downgrade takes the member prices back everywhere."""
@@ -94,3 +108,56 @@ class TestTiers(MemberLoyaltyCase):
             self.env["res.partner"].with_context(member_no_commit=True)._cron_review_tiers()
         self.assertEqual(self.member.member_tier_id, self.tier_basic)
         self.assertEqual(self._last_change().reason, "downgrade")
+
+    def _earn(self, points, key, days_ago=0, kind="earn"):
+        member = self.member.sudo()
+        if kind == "earn":
+            move = member._member_operation(
+                key, lambda balance: member._member_points_credit(balance, points, key, kind)
+            )
+        else:
+            move = member._member_operation(
+                key, lambda balance: member._member_points_debit(balance, points, key, kind)
+            )
+        if days_ago:
+            self.env.cr.execute(
+                "UPDATE member_points_move SET date = %s WHERE idempotency_key = %s",
+                (fields.Datetime.now() - timedelta(days=days_ago), key),
+            )
+            self.env["member.points.move"].invalidate_model(["date"])
+        return move
+
+    def test_downgrade_lands_on_the_tier_whose_retention_is_met(self):
+        """An ex-Platinum member whose figure keeps a Gold member in Gold lands in Gold."""
+        self.tier_gold.metric = "points"
+        platinum = self.env["member.tier"].create(
+            {
+                "name": "Platinum",
+                "sequence": 4,
+                "metric": "points",
+                "qualify_threshold": 10000,
+                "retain_threshold": 8000,
+            }
+        )
+        self._earn(8000, "t-old", days_ago=400)
+        self._earn(4000, "t-new")
+        self.member.member_tier_id = platinum
+        self.env["res.partner"].with_context(member_no_commit=True)._cron_review_tiers()
+        self.assertEqual(self.member.member_tier_id, self.tier_gold)
+        self.assertEqual(
+            (self._last_change().reason, self._last_change().old_tier_id), ("downgrade", platinum)
+        )
+
+    def test_points_metric_nets_the_earnings_taken_back(self):
+        self.tier_gold.metric = "points"
+        self._earn(5000, "t-earn")
+        self._earn(1000, "t-reverse", kind="refund")
+        self.member._member_update_tier()
+        self.assertEqual(self.member.member_tier_id, self.tier_basic)
+
+    def test_cashed_out_topup_keeps_no_tier(self):
+        self.member.member_topup(1000.0, "t-1")
+        self.assertEqual(self.member.member_tier_id, self.tier_silver)
+        self.member.member_cashout("t-out")
+        self.env["res.partner"].with_context(member_no_commit=True)._cron_review_tiers()
+        self.assertEqual(self.member.member_tier_id, self.tier_basic)

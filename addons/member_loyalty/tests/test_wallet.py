@@ -41,7 +41,7 @@ class TestWallet(MemberLoyaltyCase):
             self.member.member_wallet_spend(440.01, "s-2")
         self.assertEqual(self.member.member_wallet, 440.0)
         self.assertFalse(
-            self.member.member_wallet_move_ids.filtered(lambda m: m.idempotency_key == "s-2")
+            self.member.member_wallet_move_ids.filtered(lambda m: m.idempotency_key == "api:s-2")
         )
 
     def test_spend_principal_first(self):
@@ -95,19 +95,52 @@ class TestWallet(MemberLoyaltyCase):
         self.assertEqual(first, again)
         self.assertEqual(self.member.member_wallet, 550.0)
         topup = self.member.member_wallet_move_ids.filtered(lambda m: m.kind == "topup")
-        self.assertEqual(topup.idempotency_key, "w-space")
+        self.assertEqual(topup.idempotency_key, "api:w-space")
 
-    def test_pos_keys_and_other_operations_refused(self):
+    def test_api_keys_apart_from_server_keys_and_other_operations_refused(self):
+        """An API key lives in its own namespace, whatever it looks like: it can neither claim
+        nor replay an operation of the tills or the crons; the caller sees its own key."""
         self.member.member_topup(100.0, "w-kind")
-        with self.assertRaisesRegex(ValidationError, "reserved for the POS"):
-            self.member.member_wallet_spend(0.01, "pos.payment:some-uuid")
-        with self.assertRaisesRegex(UserError, "another operation"):
+        self.member.member_wallet_spend(0.01, "pos.payment:some-uuid")
+        self.assertFalse(
+            self.env["member.wallet.move"].search([("idempotency_key", "=like", "pos.%")])
+        )
+        with self.assertRaisesRegex(UserError, "key w-kind was already used for another operation"):
             self.member.member_wallet_spend(0.01, "w-kind")
         self.member.member_wallet_spend(10.0, "w-spend")
         with self.assertRaisesRegex(UserError, "another operation"):
             self.member.member_wallet_spend(0.01, "w-spend")
-        self.assertEqual(self.member.member_wallet_spend(10.0, "w-spend")["balance"], 90.0)
-        self.assertEqual(self.member.member_wallet, 90.0)
-        self.assertFalse(
-            self.env["member.wallet.move"].search([("idempotency_key", "=like", "pos.%")])
+        self.assertEqual(self.member.member_wallet_spend(10.0, "w-spend")["balance"], 89.99)
+        self.assertEqual(self.member.member_wallet, 89.99)
+        self.assertEqual(
+            sorted(row["key"] for row in self.member.member_statement()),
+            ["pos.payment:some-uuid", "w-kind", "w-spend"],
         )
+
+    def test_tier_rule_beats_general_rule_of_same_minimum(self):
+        Rule = self.env["member.topup.rule"]
+        Rule.create(
+            {
+                "name": "Members 1000 -> 300 points",
+                "min_amount": 1000,
+                "bonus_points": 300,
+                "tier_ids": [(6, 0, (self.tier_basic | self.tier_silver).ids)],
+            }
+        )
+        self.assertEqual(self.member.member_topup(1000.0, "w-tier")["bonus_points"], 300)
+
+    def test_amount_not_finite_or_too_big_refused(self):
+        self.member.member_topup(100.0, "w-1")
+        for value in (float("nan"), float("inf"), float("-inf")):
+            with self.assertRaisesRegex(ValidationError, "must be a number"):
+                self.member.member_topup(value, "w-bad")
+            with self.assertRaisesRegex(ValidationError, "must be a number"):
+                self.member.member_wallet_spend(value, "s-bad")
+        with self.assertRaisesRegex(ValidationError, "at most 1000000000"):
+            self.member.member_topup(1e16, "w-huge")
+        with self.assertRaisesRegex(ValidationError, "at most 1000000000"):
+            self.member.member_wallet_spend(1e16, "s-huge")
+        with self.assertRaisesRegex(ValidationError, "from 1 to 1000000000"):
+            self.member.member_points_redeem(10**10, "r-huge")
+        self.assertEqual(self.member.member_wallet, 100.0)
+        self.assertEqual(len(self.member.member_wallet_move_ids), 1)

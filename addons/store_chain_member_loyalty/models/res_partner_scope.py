@@ -75,6 +75,13 @@ class ResPartner(models.Model):
                     vals.update(dict.fromkeys(hidden.intersection(vals), False))
         return result
 
+    def _member_dict(self):
+        """The external API's member (``member_find``...) follows the same scope as read."""
+        values = super()._member_dict()
+        if self._chain_private_ids():
+            values["phone"] = False
+        return values
+
     def write(self, vals):
         if PERSONAL_FIELDS.intersection(vals) and self._chain_private_ids():
             raise AccessError(

@@ -7,6 +7,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.member_loyalty.models.res_partner_ledger import API_KEY_PREFIX
+
 _logger = logging.getLogger(__name__)
 
 SURNAMES = "王李张刘陈杨黄赵吴周"
@@ -102,7 +104,9 @@ class StoreChainDemo(models.AbstractModel):
 
     def _demo_backdate(self, key, when):
         self.env.flush_all()
-        pattern = key.replace("%", r"\%").replace("_", r"\_") + "%"
+        # the ledger stores the keys of the API calls in their namespace
+        stored = API_KEY_PREFIX + key
+        pattern = stored.replace("%", r"\%").replace("_", r"\_") + "%"
         self.env.cr.execute(
             "UPDATE member_wallet_move SET date = %s WHERE idempotency_key LIKE %s",
             (when, pattern),

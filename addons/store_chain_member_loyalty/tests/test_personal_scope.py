@@ -70,6 +70,14 @@ class TestPersonalScope(ChainMemberCommon):
         self.assertEqual(rows.mapped("amount"), [-30.0])
         self.assertEqual(rows.chain_store_id, self.store_b)
 
+    def test_api_lookup_follows_the_scope(self):
+        number = self.member.member_number
+        for user, phone in ((self.user_a, "+8613800138100"), (self.user_b, False)):
+            found = self.env["res.partner"].with_user(user).member_find(number)
+            self.assertEqual(
+                [(row["id"], row["phone"]) for row in found], [(self.member.id, phone)], user.login
+            )
+
     def test_till_lookup_at_other_store(self):
         Partner = self.env["res.partner"].with_user(self.user_b)
         found = Partner.member_pos_find("13800138100", self.config_b.id)

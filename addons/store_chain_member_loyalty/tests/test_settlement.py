@@ -77,12 +77,12 @@ class TestSettlement(ChainMemberCommon):
         date_from, date_to = self._last_month()
         inside = self._at(self.store_a).member_topup(100.0, "tz-first-night")
         self._backdate(
-            self.env["member.wallet.move"].search([("idempotency_key", "=", "tz-first-night")]),
+            self.env["member.wallet.move"].search([("idempotency_key", "=", "api:tz-first-night")]),
             self._in_day(date_from - timedelta(days=1), 16.5),
         )
         self._at(self.store_a).member_topup(50.0, "tz-next-night")
         self._backdate(
-            self.env["member.wallet.move"].search([("idempotency_key", "=", "tz-next-night")]),
+            self.env["member.wallet.move"].search([("idempotency_key", "=", "api:tz-next-night")]),
             self._in_day(date_to, 16.5),
         )
         settlement = self._settle(date_from, date_to)
@@ -118,7 +118,9 @@ class TestSettlement(ChainMemberCommon):
         written) when it would be dated inside a confirmed settlement period."""
         self._at(self.store_a).member_topup(100.0, "lean-topup")
         self._at(self.store_b).member_wallet_spend(20.0, "lean-spend-b")
-        spend = self.env["member.wallet.move"].search([("idempotency_key", "=", "lean-spend-b")])
+        spend = self.env["member.wallet.move"].search(
+            [("idempotency_key", "=", "api:lean-spend-b")]
+        )
         self.assertEqual((spend.chain_store_id, spend.amount), (self.store_b, -20.0))
         # a period covering now, locked (as a confirmed settlement of that day would be)
         today = self.env.cr.now().date()
@@ -127,7 +129,9 @@ class TestSettlement(ChainMemberCommon):
         with self.assertRaisesRegex(UserError, "inside the settled period"):
             self._at(self.store_b).member_wallet_spend(30.0, "lean-spend-locked")
         self.assertFalse(
-            self.env["member.wallet.move"].search([("idempotency_key", "=", "lean-spend-locked")])
+            self.env["member.wallet.move"].search(
+                [("idempotency_key", "=", "api:lean-spend-locked")]
+            )
         )
         self.assertEqual(self.member.member_wallet, 80.0)
 
