@@ -170,6 +170,10 @@ class ResPartner(models.Model):
         # the user's company unless the context picks one (env.company checks that choice)
         company_id = self.env.company.id if self.env.context.get("allowed_company_ids") else None
         self.env["member.wallet.move"].flush_model()
+        # the statement reads the company's bookings
+        self.env["res.company"].flush_model(
+            ["member_external_spend_account_id", "member_bonus_booking"]
+        )
         self._member_read_committed()
         # the hooks run after the isolation level is set (they may read) and before the lock
         self._member_wallet_debit_check(key, kind)
@@ -207,12 +211,17 @@ class ResPartner(models.Model):
                                             WHERE idempotency_key = %(key)s)
                             ON CONFLICT (idempotency_key) DO NOTHING
                      RETURNING id, company_id
+                    ), booking AS (
+                        SELECT c.member_external_spend_account_id IS NOT NULL AS external,
+                               c.member_bonus_booking = 'expense' AS bonus_expense
+                          FROM res_company c JOIN move ON move.company_id = c.id
                     )
                     UPDATE member_balance
                        SET principal = principal + %(principal)s, bonus = bonus + %(bonus)s,
                            write_uid = %(uid)s, write_date = %(now)s
                      WHERE id = %(balance_id)s AND EXISTS (SELECT FROM move)
-                 RETURNING (SELECT id FROM move), (SELECT company_id FROM move)
+                 RETURNING (SELECT id FROM move), (SELECT external FROM booking),
+                           (SELECT bonus_expense FROM booking)
                     """,
                     partner=self.id,
                     now=SQL("(now() AT TIME ZONE 'UTC')"),
@@ -235,11 +244,9 @@ class ResPartner(models.Model):
             written = self.env.cr.fetchone()
             if written:
                 self._member_invalidate_balance(row["id"])
-                move_id, move_company_id = written
-                company = self.env["res.company"].browse(move_company_id)
-                if company.member_external_spend_account_id or (
-                    from_bonus and company.member_bonus_booking == "expense"
-                ):
+                # the company's bookings read by the statement: no ORM read under the lock
+                move_id, external, bonus_expense = written
+                if external or (from_bonus and bonus_expense):
                     self.env["member.wallet.move"].browse(move_id)._post_spend_accounting(
                         from_bonus, external=amount
                     )

@@ -15,9 +15,12 @@ class AccountMove(models.Model):
     def _member_reverse_sale_points(self):
         """Take back the points earned by the credited part of each sale order: the credited
         amount of lines that earn points over the order's earning amount (lines of excluded
-        products earned nothing, so crediting them takes nothing back)."""
+        products earned nothing, so crediting them takes nothing back; nor do down payments,
+        which earned nothing: the order earned on its goods)."""
         self.ensure_one()
-        lines = self.invoice_line_ids.filtered("sale_line_ids")
+        lines = self.invoice_line_ids.filtered(
+            lambda line: line.sale_line_ids and not any(line.sale_line_ids.mapped("is_downpayment"))
+        )
         for order in lines.sale_line_ids.order_id:
             earned = sum(
                 order.sudo()

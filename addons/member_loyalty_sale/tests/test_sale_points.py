@@ -123,3 +123,21 @@ class TestSalePoints(MemberLoyaltyCase):
         refund.button_draft()
         refund.action_post()
         self.assertEqual(self.member.member_points, 100)
+
+    def test_credited_down_payment_takes_nothing_back(self):
+        order = self._order()
+        order.action_confirm()
+        self.assertEqual(self.member.member_points, 200)
+        wizard = (
+            self.env["sale.advance.payment.inv"]
+            .with_context(active_model="sale.order", active_ids=order.ids, active_id=order.id)
+            .create({"advance_payment_method": "fixed", "fixed_amount": 50.0})
+        )
+        wizard.create_invoices()
+        down_payment = order.invoice_ids
+        down_payment.action_post()
+        refund = down_payment._reverse_moves()
+        refund.action_post()
+        self.assertEqual(refund.amount_total, 50.0)
+        self.assertEqual(self.member.member_points, 200, "the goods were not returned")
+        self.assertFalse(order.member_points_move_ids.filtered(lambda m: m.kind == "refund"))
