@@ -1,3 +1,4 @@
+from odoo import fields
 from odoo.tests import TransactionCase
 
 MEMBER_TABLES = (
@@ -94,3 +95,42 @@ class MemberLoyaltyCase(MemberLoyaltyCommon, TransactionCase):
         super().setUp()
         # every scenario ends with the consistency check
         self.addCleanup(self.assertLedgersConsistent)
+
+
+class MemberTillCommon(MemberLoyaltyCommon):
+    """A till's order as it reaches the server (with ``TestPoSCommon``): a draft synced before
+    the first authorisation, then its final sync."""
+
+    def _draft(self, qty=1, customer=None):
+        """A draft order of ``qty`` x ``self.rice`` for ``customer`` (default: the member)."""
+        data = self.create_ui_order_data([(self.rice, qty)], customer=customer or self.member)
+        data.update(state="draft", payment_ids=[], amount_paid=0)
+        result = self.env["pos.order"].sync_from_ui([dict(data)])
+        return self.env["pos.order"].browse(result["pos.order"][0]["id"]), data
+
+    def _pay(self, data, payments, new_lines=(), **extra):
+        """Final sync of the till's order: ``payments`` = [(method, amount, uuid)].
+
+        The draft's lines are already on the server; ``new_lines`` are added; ``extra``
+        overrides order values (e.g. ``partner_id``). Calling it again replays the sync.
+        """
+        data = dict(data, state="paid", access_token="till-token", lines=list(new_lines), **extra)
+        data["amount_total"] += sum(line[2]["price_subtotal_incl"] for line in new_lines)
+        data["payment_ids"] = [
+            (0, 0, {"amount": amount, "name": fields.Datetime.now(), "payment_method_id": pm.id,
+                    "uuid": uuid})
+            for pm, amount, uuid in payments
+        ]  # fmt: skip
+        data["amount_paid"] = sum(amount for _pm, amount, _uuid in payments)
+        result = self.env["pos.order"].sync_from_ui([data])
+        return self.env["pos.order"].browse(result["pos.order"][0]["id"])
+
+    def _hold(self, key):
+        return self.env["member.hold"].search([("key", "=", key)])
+
+    def _redeem_line(self, uuid, amount=20.0, **values):
+        """The till's *Points Redemption* line worth ``amount`` (untaxed)."""
+        return (0, 0, {"product_id": self.env.ref("member_loyalty.product_member_redeem").id,
+                       "qty": 1, "price_unit": -amount, "price_subtotal": -amount,
+                       "price_subtotal_incl": -amount, "uuid": uuid, "tax_ids": [(6, 0, [])],
+                       **values})  # fmt: skip

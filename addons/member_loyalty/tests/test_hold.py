@@ -6,11 +6,11 @@ from odoo.tests import tagged
 
 from odoo.addons.point_of_sale.tests.common import TestPoSCommon
 
-from .common import MemberLoyaltyCommon
+from .common import MemberTillCommon
 
 
 @tagged("post_install", "-at_install")
-class TestMemberHold(MemberLoyaltyCommon, TestPoSCommon):
+class TestMemberHold(MemberTillCommon, TestPoSCommon):
     """Authorise → capture → release / expire, as the till and the server see it."""
 
     @classmethod
@@ -42,32 +42,6 @@ class TestMemberHold(MemberLoyaltyCommon, TestPoSCommon):
         self.addCleanup(self.assertLedgersConsistent)
 
     # ------------------------------------------------------------------ helpers
-
-    def _draft(self, qty=1):
-        """A draft order synced by the till before its first authorisation."""
-        data = self.create_ui_order_data([(self.rice, qty)], customer=self.member)
-        data.update(state="draft", payment_ids=[], amount_paid=0)
-        result = self.env["pos.order"].sync_from_ui([dict(data)])
-        return self.env["pos.order"].browse(result["pos.order"][0]["id"]), data
-
-    def _pay(self, data, payments, new_lines=()):
-        """Final sync of the till's order: ``payments`` = [(method, amount, uuid)].
-
-        The draft's lines are already on the server; ``new_lines`` are added.
-        """
-        data = dict(data, state="paid", access_token="till-token", lines=list(new_lines))
-        data["amount_total"] += sum(line[2]["price_subtotal_incl"] for line in new_lines)
-        data["payment_ids"] = [
-            (0, 0, {"amount": amount, "name": fields.Datetime.now(), "payment_method_id": pm.id,
-                    "uuid": uuid})
-            for pm, amount, uuid in payments
-        ]  # fmt: skip
-        data["amount_paid"] = sum(amount for _pm, amount, _uuid in payments)
-        result = self.env["pos.order"].sync_from_ui([data])
-        return self.env["pos.order"].browse(result["pos.order"][0]["id"])
-
-    def _hold(self, key):
-        return self.env["member.hold"].search([("key", "=", key)])
 
     def _spends(self):
         return self.env["member.wallet.move"].search(
@@ -227,10 +201,7 @@ class TestMemberHold(MemberLoyaltyCommon, TestPoSCommon):
         self.assertEqual((res["amount"], res["points"]), (20.0, 1500))
         with self.assertRaisesRegex(UserError, "more than the order total"):
             order.member_pos_authorize_points("line-r2", 1600)  # 64 > 60
-        redeem_line = (0, 0, {"product_id": self.env.ref("member_loyalty.product_member_redeem").id,
-                              "qty": 1, "price_unit": -20.0, "price_subtotal": -20.0,
-                              "price_subtotal_incl": -20.0, "uuid": "line-r",
-                              "member_redeem_points": 9999, "tax_ids": [(6, 0, [])]})  # fmt: skip
+        redeem_line = self._redeem_line("line-r", member_redeem_points=9999)
         paid = self._pay(data, [(self.cash_pm1, 40.0, "cash-r")], new_lines=[redeem_line])
         self.assertEqual(paid.amount_total, 40.0)
         self.assertEqual(self._hold("pos.order.line:line-r:redeem").state, "captured")
@@ -244,10 +215,7 @@ class TestMemberHold(MemberLoyaltyCommon, TestPoSCommon):
     def test_refund_without_its_redemption_line_refused_then_proportional(self):
         order, data = self._draft(qty=2)
         order.member_pos_authorize_points("line-p", 500)
-        redeem_line = (0, 0, {"product_id": self.env.ref("member_loyalty.product_member_redeem").id,
-                              "qty": 1, "price_unit": -20.0, "price_subtotal": -20.0,
-                              "price_subtotal_incl": -20.0, "uuid": "line-p",
-                              "tax_ids": [(6, 0, [])]})  # fmt: skip
+        redeem_line = self._redeem_line("line-p")
         sale = self._pay(data, [(self.cash_pm1, 100.0, "cash-p")], new_lines=[redeem_line])
         rice_line = sale.lines.filtered(lambda line: line.product_id == self.rice)
         sale_redeem = sale.lines - rice_line

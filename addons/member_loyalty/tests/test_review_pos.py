@@ -6,11 +6,11 @@ from odoo.tests import tagged
 
 from odoo.addons.point_of_sale.tests.common import TestPoSCommon
 
-from .common import MemberLoyaltyCommon
+from .common import MemberTillCommon
 
 
 @tagged("post_install", "-at_install")
-class TestReviewPos(MemberLoyaltyCommon, TestPoSCommon):
+class TestReviewPos(MemberTillCommon, TestPoSCommon):
     """Review findings on the till side: authorisations follow the member, top-ups refunded in
     cash leave the card, given-back points keep their expiry."""
 
@@ -39,27 +39,6 @@ class TestReviewPos(MemberLoyaltyCommon, TestPoSCommon):
         self.addCleanup(self.assertLedgersConsistent)
 
     # ------------------------------------------------------------------ helpers
-
-    def _draft(self, customer, qty=1):
-        data = self.create_ui_order_data([(self.rice, qty)], customer=customer)
-        data.update(state="draft", payment_ids=[], amount_paid=0)
-        result = self.env["pos.order"].sync_from_ui([dict(data)])
-        return self.env["pos.order"].browse(result["pos.order"][0]["id"]), data
-
-    def _pay(self, data, payments, new_lines=(), **extra):
-        data = dict(data, state="paid", access_token="till-token", lines=list(new_lines), **extra)
-        data["amount_total"] += sum(line[2]["price_subtotal_incl"] for line in new_lines)
-        data["payment_ids"] = [
-            (0, 0, {"amount": amount, "name": fields.Datetime.now(), "payment_method_id": pm.id,
-                    "uuid": uuid})
-            for pm, amount, uuid in payments
-        ]  # fmt: skip
-        data["amount_paid"] = sum(amount for _pm, amount, _uuid in payments)
-        result = self.env["pos.order"].sync_from_ui([data])
-        return self.env["pos.order"].browse(result["pos.order"][0]["id"]), data
-
-    def _hold(self, key):
-        return self.env["member.hold"].search([("key", "=", key)])
 
     def _sell_topup(self, customer, amount, uuid):
         topup = self.config.member_topup_product_id
@@ -93,10 +72,11 @@ class TestReviewPos(MemberLoyaltyCommon, TestPoSCommon):
     # ------------------------------------------------------------------ 1. holds follow the member
 
     def test_customer_changed_after_authorisation_gives_back(self):
-        order, data = self._draft(self.member)
+        order, data = self._draft()
         order.member_pos_authorize_wallet("pay-sw", 60.0)
         self.assertEqual(self.member.member_wallet, 40.0)
-        paid, data = self._pay(data, [(self.balance_pm, 60.0, "pay-sw")], partner_id=self.other.id)
+        payments = [(self.balance_pm, 60.0, "pay-sw")]
+        paid = self._pay(data, payments, partner_id=self.other.id)
         self.assertEqual(paid.state, "paid", "the order still syncs")
         self.assertEqual(self.member.member_wallet, 100.0, "the first member gets the money back")
         self.assertEqual(self.other.member_wallet, 0.0)
@@ -104,7 +84,7 @@ class TestReviewPos(MemberLoyaltyCommon, TestPoSCommon):
         self.assertIn("Zhang Wei", paid.member_sync_issue)
         self.assertIn("taken from no card", paid.member_sync_issue)
         # a replay of the sync changes nothing
-        self.env["pos.order"].sync_from_ui([data])
+        self.assertEqual(self._pay(data, payments, partner_id=self.other.id), paid)
         self.assertEqual((self.member.member_wallet, self.other.member_wallet), (100.0, 0.0))
         # a refund cannot credit the new customer with stored value nobody paid
         refund = {
@@ -119,23 +99,20 @@ class TestReviewPos(MemberLoyaltyCommon, TestPoSCommon):
         self.assertEqual((self.member.member_wallet, self.other.member_wallet), (100.0, 0.0))
 
     def test_customer_removed_after_authorisation_gives_back(self):
-        order, data = self._draft(self.member)
+        order, data = self._draft()
         order.member_pos_authorize_wallet("pay-rm", 30.0)
-        paid, _data = self._pay(data, [(self.balance_pm, 30.0, "pay-rm")], partner_id=False)
+        paid = self._pay(data, [(self.balance_pm, 30.0, "pay-rm")], partner_id=False)
         self.assertEqual(paid.state, "paid")
         self.assertEqual(self.member.member_wallet, 100.0)
         self.assertIn("(no customer)", paid.member_sync_issue)
 
     def test_customer_changed_after_points_authorisation(self):
         self.other._member_adjust("points", 100, "review", "review-other-points")
-        order, data = self._draft(self.member)
+        order, data = self._draft()
         order.member_pos_authorize_points("line-sw", 500)
         self.assertEqual(self.member.member_points, 1500)
-        redeem_line = (0, 0, {"product_id": self.redeem_product.id, "qty": 1,
-                              "price_unit": -20.0, "price_subtotal": -20.0,
-                              "price_subtotal_incl": -20.0, "uuid": "line-sw",
-                              "tax_ids": [(6, 0, [])]})  # fmt: skip
-        paid, _data = self._pay(
+        redeem_line = self._redeem_line("line-sw")
+        paid = self._pay(
             data,
             [(self.cash_pm1, 40.0, "cash-sw")],
             new_lines=[redeem_line],
@@ -207,7 +184,7 @@ class TestReviewPos(MemberLoyaltyCommon, TestPoSCommon):
 
     def test_released_points_keep_their_expiry(self):
         expiry = self._date_lots(self.member, 3)
-        order, _data = self._draft(self.member)
+        order, _data = self._draft()
         order.member_pos_authorize_points("line-x", 1000)
         order.member_pos_release("pos.order.line:line-x:redeem")
         self.assertEqual(self.member.member_points, 2000)
@@ -220,13 +197,10 @@ class TestReviewPos(MemberLoyaltyCommon, TestPoSCommon):
 
     def test_refunded_redemption_and_points_payment_keep_their_expiry(self):
         expiry = self._date_lots(self.member, 10)
-        order, data = self._draft(self.member, qty=2)
+        order, data = self._draft(qty=2)
         order.member_pos_authorize_points("line-e", 500)
-        redeem_line = (0, 0, {"product_id": self.redeem_product.id, "qty": 1,
-                              "price_unit": -20.0, "price_subtotal": -20.0,
-                              "price_subtotal_incl": -20.0, "uuid": "line-e",
-                              "tax_ids": [(6, 0, [])]})  # fmt: skip
-        sale, _data = self._pay(
+        redeem_line = self._redeem_line("line-e")
+        sale = self._pay(
             data,
             [(self.points_pm, 40.0, "pts-e"), (self.cash_pm1, 60.0, "cash-e")],
             new_lines=[redeem_line],

@@ -7,8 +7,6 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.member_loyalty.models.res_partner_ledger import API_KEY_PREFIX
-
 _logger = logging.getLogger(__name__)
 
 SURNAMES = "王李张刘陈杨黄赵吴周"
@@ -52,7 +50,9 @@ class StoreChainDemo(models.AbstractModel):
                         key,
                     )
                 day = first + timedelta(days=rng.randint(0, 27) if step else index % 10)
-                self._demo_backdate(key, datetime.combine(day, time(10)) + timedelta(hours=step))
+                self.env["member.loyalty.demo"]._demo_backdate(
+                    key, datetime.combine(day, time(10)) + timedelta(hours=step)
+                )
         settlement = self.env["chain.settlement"].create(
             {"date_from": first, "date_to": today.replace(day=1) - timedelta(days=1)}
         )
@@ -101,19 +101,3 @@ class StoreChainDemo(models.AbstractModel):
             partner._member_enrol(config=home.pos_config_ids[:1], company=home.company_id)
             members |= partner
         return members
-
-    def _demo_backdate(self, key, when):
-        self.env.flush_all()
-        # the ledger stores the keys of the API calls in their namespace
-        stored = API_KEY_PREFIX + key
-        pattern = stored.replace("%", r"\%").replace("_", r"\_") + "%"
-        self.env.cr.execute(
-            "UPDATE member_wallet_move SET date = %s WHERE idempotency_key LIKE %s",
-            (when, pattern),
-        )
-        self.env.cr.execute(
-            "UPDATE member_points_move SET date = %s WHERE idempotency_key LIKE %s",
-            (when, pattern),
-        )
-        self.env["member.wallet.move"].invalidate_model(["date"])
-        self.env["member.points.move"].invalidate_model(["date"])
