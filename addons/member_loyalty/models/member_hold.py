@@ -43,11 +43,6 @@ class MemberHold(models.Model):
     principal = fields.Monetary(readonly=True)
     bonus = fields.Monetary(readonly=True)
     points = fields.Integer(readonly=True)
-    points_expiry_date = fields.Date(
-        readonly=True,
-        help="Expiry of the points lot the authorisation took first (the closest to expiry): "
-        "points given back keep it, a release never extends their life.",
-    )
     state = fields.Selection(
         HOLD_STATES, required=True, default="authorised", index=True, readonly=True
     )
@@ -152,7 +147,6 @@ class MemberHold(models.Model):
 
         def authorise(balance):
             amount = member._member_points_value(points)
-            expiry = self._points_debit_expiry(member)
             move = member._member_points_debit(balance, points, key, "redeem", order=order)
             hold = self.sudo().create(
                 {
@@ -160,7 +154,6 @@ class MemberHold(models.Model):
                     "currency_id": balance.currency_id.id,
                     "amount": amount,
                     "points": points,
-                    "points_expiry_date": expiry,
                 }
             )
             move.result = {
@@ -205,7 +198,7 @@ class MemberHold(models.Model):
             move = member._member_points_credit(
                 balance, points, key, "refund", order=order, note=note
             )
-            self._keep_expiry(move, self.points_expiry_date)
+            self._keep_expiry(move, self._points_lots_expiry())
         move.result = member._member_state(balance)
 
     def _release(self, suffix="release"):
@@ -289,20 +282,22 @@ class MemberHold(models.Model):
             customer=member.display_name or self.env._("(no customer)"),
         )
 
-    @api.model
-    def _points_debit_expiry(self, member):
-        """Expiry of the lot a points debit of ``member`` takes first (call it under the
-        balance lock, before the debit): the closest to expiry, as the debit consumes them."""
-        lot = (
-            self.env["member.points.lot"]
+    def _points_lots_expiry(self):
+        """Earliest expiry of the lots the hold's points debits took (the authorisation and a
+        recapture): points given back for the hold keep it. None without a hold."""
+        if not self:
+            return None
+        debits = (
+            self.env["member.points.move"]
             .sudo()
             .search(
-                [("partner_id", "=", member.id), ("points_remaining", ">", 0)],
-                order="expiry_date asc nulls last, id",
-                limit=1,
+                [
+                    ("idempotency_key", "in", [self.key, f"{self.key}:recapture"]),
+                    ("lots_expiry_date", "!=", False),
+                ]
             )
         )
-        return lot.expiry_date
+        return min(debits.mapped("lots_expiry_date"), default=None)
 
     @api.model
     def _keep_expiry(self, move, expiry):

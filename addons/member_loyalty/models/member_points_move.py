@@ -21,6 +21,12 @@ class MemberPointsMove(models.Model):
     points = fields.Integer(required=True, readonly=True)
     lot_id = fields.Many2one("member.points.lot", readonly=True)
     points_after = fields.Integer(string="Balance After", readonly=True)
+    lots_expiry_date = fields.Date(
+        string="Lots Taken Expire On",
+        readonly=True,
+        help="For a debit: the earliest expiry of the lots it took points from. Points given "
+        "back for it (release, refund) expire that day: giving back never extends their life.",
+    )
 
     _sql_constraints = [
         ("points_not_zero", "CHECK(points <> 0)", "A movement cannot be zero."),

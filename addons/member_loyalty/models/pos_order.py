@@ -210,30 +210,24 @@ class PosOrder(models.Model):
 
     def _member_capture_points(self, member, balance, amount, key):
         points = member._member_points_for_amount(abs(amount))
-        Hold = self.env["member.hold"]
         if amount > 0:
-            expiry = Hold._points_debit_expiry(member)
             move = member._member_points_debit(balance, points, key, "redeem", order=self)
-            move.result = member._member_state(balance)
-            if expiry:
-                # the lots' expiry, for the points a refund gives back
-                move.result = {**move.result, "lots_expiry": fields.Date.to_string(expiry)}
-            return move.result
-        move = member._member_points_credit(balance, points, key, "refund", order=self)
-        Hold._keep_expiry(move, self._member_points_paid_expiry())
+        else:
+            move = member._member_points_credit(balance, points, key, "refund", order=self)
+            self.env["member.hold"]._keep_expiry(move, self._member_points_paid_expiry())
         move.result = member._member_state(balance)
         return move.result
 
     def _member_points_paid_expiry(self):
         """Earliest expiry of the lots the refunded order's points payments took."""
         dates = [
-            move.result["lots_expiry"]
+            move.lots_expiry_date
             for move in self.refunded_order_id.member_points_move_ids
             if move.kind == "redeem"
             and move.idempotency_key.startswith("pos.payment:")
-            and (move.result or {}).get("lots_expiry")
+            and move.lots_expiry_date
         ]
-        return fields.Date.to_date(min(dates)) if dates else None
+        return min(dates, default=None)
 
     # ------------------------------------------------------------------ earning
 

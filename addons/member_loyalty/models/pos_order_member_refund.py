@@ -156,9 +156,9 @@ class PosOrder(models.Model):
             )
             member._member_operation(
                 key,
-                lambda balance, p=points, k=key, e=hold.points_expiry_date: self.env[
-                    "member.hold"
-                ]._credit_points(member, balance, p, k, self, expiry=e),
+                lambda balance, p=points, k=key, h=hold: self.env["member.hold"]._credit_points(
+                    member, balance, p, k, self, expiry=h._points_lots_expiry()
+                ),
                 kinds={"refund"},
             )
         return self._member_topup_refund(member) if figures["topup"] else []

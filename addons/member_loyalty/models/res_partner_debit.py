@@ -309,12 +309,12 @@ class ResPartner(models.Model):
                       FROM lots
                      WHERE l.id = lots.id AND lots.before < %(points)s
                        AND (SELECT ok FROM covered)
-                    RETURNING l.id
+                    RETURNING l.expiry_date
                 )
                 UPDATE member_balance
                    SET points = points - %(points)s, write_uid = %(uid)s, write_date = %(now)s
                  WHERE id = %(balance)s AND (SELECT ok FROM covered)
-             RETURNING (SELECT COUNT(*) FROM taken)
+             RETURNING (SELECT MIN(expiry_date) FROM taken)
                 """,
                 partner=self.id,
                 points=points,
@@ -336,6 +336,7 @@ class ResPartner(models.Model):
                 **self._member_move_vals(key, kind),
                 "points": -points,
                 "points_after": balance_after,
+                "lots_expiry_date": written[0],
                 "result": result,
             }
         )

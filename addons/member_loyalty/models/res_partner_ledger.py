@@ -267,22 +267,26 @@ class ResPartner(models.Model):
         return move
 
     def _member_points_consume(self, points, lots=None):
-        """Take ``points`` from the lots closest to expiry first."""
+        """Take ``points`` from the lots closest to expiry first; returns the expiry of the
+        first lot taken (the earliest, False for lots that never expire)."""
         lots = lots or self.env["member.points.lot"].sudo().search(
             [("partner_id", "=", self.id), ("points_remaining", ">", 0)],
             order="expiry_date asc nulls last, id",
         )
         left = points
+        expiry = False
         for lot in lots:
             if not left:
                 break
             taken = min(left, lot.points_remaining)
             lot.points_remaining -= taken
             left -= taken
+            expiry = expiry or lot.expiry_date
         if left:
             raise UserError(
                 self.env._("The points lots of %s do not cover the debit.", self.display_name)
             )
+        return expiry
 
     def _member_points_debit(self, balance, points, key, kind, **origin):
         """Debit ``points`` (closest-to-expiry lots first); refuse more than the balance."""
@@ -295,7 +299,7 @@ class ResPartner(models.Model):
                     points=points,
                 )
             )
-        self._member_points_consume(points)
+        expiry = self._member_points_consume(points)
         move = (
             self.env["member.points.move"]
             .sudo()
@@ -304,6 +308,7 @@ class ResPartner(models.Model):
                     **self._member_move_vals(key, kind, **origin),
                     "points": -points,
                     "points_after": balance.points - points,
+                    "lots_expiry_date": expiry,
                 }
             )
         )

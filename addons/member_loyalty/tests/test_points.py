@@ -32,6 +32,9 @@ class TestPoints(MemberLoyaltyCase):
         # the lot closest to expiry went first
         self.assertEqual(lots.mapped("points_remaining"), [400])
         self.assertEqual(lots.expiry_date, date(2026, 6, 30))
+        # the ledger row names the earliest lot it took from
+        redeem = self.member.member_points_move_ids.filtered(lambda m: m.kind == "redeem")
+        self.assertEqual(redeem.lots_expiry_date, date(2026, 1, 31))
         with freeze_time("2026-07-01"):
             self.env["res.partner"].with_context(member_no_commit=True)._cron_expire_points()
         self.assertEqual(self.member.member_points, 0)
