@@ -400,6 +400,45 @@ class MemberMarketingDemo(models.AbstractModel):
         return self.env["pos.config"].browse(self.env.cr.fetchone()[0])
 
     @api.model
+    def _bench_figures_baseline(self, rfm_window=365):
+        """A hand-written single SQL aggregate of the figures the segments read, as anyone
+        would write it (default planner settings): per member the first and last purchase
+        day, the purchase count and amount overall and in the RFM window, and the median
+        interval between distinct purchase days (churn risk). Returns the member count."""
+        engine = self.env["member.segment.engine"]
+        today = engine._get_refresh_date()
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT COUNT(*), MIN(first_day), MAX(last_day), SUM(orders), SUM(amount),
+                   SUM(rfm_orders), SUM(rfm_amount), AVG(median_gap)
+              FROM (
+                SELECT partner_id, MIN(day) AS first_day, MAX(day) AS last_day,
+                       COUNT(*) AS orders, SUM(amount) AS amount,
+                       COUNT(*) FILTER (WHERE day >= %(since)s) AS rfm_orders,
+                       SUM(amount) FILTER (WHERE day >= %(since)s) AS rfm_amount,
+                       percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) AS median_gap
+                  FROM (
+                    SELECT partner_id, day, amount,
+                           NULLIF(day - LAG(day) OVER (PARTITION BY partner_id ORDER BY day),
+                                  0) AS gap
+                      FROM (
+                        SELECT o.partner_id, %(day)s AS day, o.amount_total AS amount
+                          FROM pos_order o
+                         WHERE %(purchase)s
+                      ) o
+                  ) g
+                 GROUP BY partner_id
+              ) t
+            """,
+                since=today - timedelta(days=rfm_window),
+                day=engine._get_local_day(SQL("o.date_order")),
+                purchase=PURCHASE_FILTER,
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    @api.model
     def _bench_baseline(self, count_only=False):
         """The hand-written single SQL aggregate the refresh is compared with: first and last
         purchase, purchase count and amount per member over the same orders. Returns the member
