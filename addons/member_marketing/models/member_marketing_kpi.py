@@ -1,16 +1,19 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-from .member_segment_engine import PURCHASE_STATES
+from .member_segment_engine import DEFAULT_TIMEZONE, PURCHASE_STATES
 
 
 class MemberMarketingKpi(models.Model):
     """Monthly chain figures per company, read straight from POS orders (SQL view).
 
-    * member share of sales: sales to identified members / all POS sales;
+    * member share of sales: sales to identified members / all POS sales (net of refunds);
     * repurchase rate: members who bought at least twice in the month / members who bought;
     * churn rate: members who bought the previous month but not this month / members who
-      bought the previous month.
+      bought the previous month, for months that are over (empty for the current one).
+
+    Months are local to the company's time zone (its contact's, else the marketing default,
+    as the segment engine); a refund is no purchase (as for the segments).
     """
 
     _name = "member.marketing.kpi"
@@ -56,9 +59,15 @@ class MemberMarketingKpi(models.Model):
                 """
             CREATE OR REPLACE VIEW %(view)s AS
             WITH orders AS (
-                SELECT %(order_key)s AS %(key)s, date_trunc('month', o.date_order)::date AS month,
+                SELECT %(order_key)s AS %(key)s,
+                       date_trunc('month', (o.date_order AT TIME ZONE 'UTC') AT TIME ZONE
+                           COALESCE(NULLIF(cp.tz, ''), (SELECT value FROM ir_config_parameter
+                                     WHERE key = 'member_marketing.timezone'), %(default_tz)s)
+                       )::date AS month,
                        o.partner_id, o.amount_total
                   FROM pos_order o
+                  JOIN res_company co ON co.id = o.company_id
+                  JOIN res_partner cp ON cp.id = co.partner_id
                  WHERE o.state IN %(states)s AND %(order_key)s IS NOT NULL
             ), sales AS (
                 SELECT %(key)s, month, SUM(amount_total) AS total_sales,
@@ -67,7 +76,7 @@ class MemberMarketingKpi(models.Model):
                   FROM orders GROUP BY %(key)s, month
             ), buyers AS (
                 SELECT %(key)s, month, partner_id, COUNT(*) AS orders
-                  FROM orders WHERE partner_id IS NOT NULL
+                  FROM orders WHERE partner_id IS NOT NULL AND amount_total >= 0
                  GROUP BY %(key)s, month, partner_id
             ), members AS (
                 SELECT %(key)s, month, COUNT(*) AS buyers,
@@ -81,6 +90,8 @@ class MemberMarketingKpi(models.Model):
                   LEFT JOIN buyers c
                          ON c.%(key)s = p.%(key)s AND c.partner_id = p.partner_id
                         AND c.month = (p.month + interval '1 month')::date
+                 -- a month under way has no churn yet (over in UTC: hours late at most)
+                 WHERE p.month + interval '1 month' < date_trunc('month', now() AT TIME ZONE 'UTC')
                  GROUP BY p.%(key)s, p.month
             )
             SELECT ROW_NUMBER() OVER (ORDER BY s.month, s.%(key)s) AS id,
@@ -103,5 +114,6 @@ class MemberMarketingKpi(models.Model):
                 columns=columns,
                 joins=joins,
                 states=PURCHASE_STATES,
+                default_tz=DEFAULT_TIMEZONE,
             )
         )

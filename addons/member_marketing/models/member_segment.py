@@ -70,6 +70,24 @@ class MemberSegment(models.Model):
             if segment.r_min > segment.r_max or segment.f_min > segment.f_max:
                 raise ValidationError(self.env._("An RFM score range must start before it ends."))
 
+    @api.depends("name", "segment_type")
+    def _compute_display_name(self):
+        """The type before the name: the lifecycle and the RFM lists both have an "At Risk"
+        and a "Loyal" segment."""
+        types = dict(self._fields["segment_type"]._description_selection(self.env))
+        for segment in self:
+            segment.display_name = (
+                f"{types[segment.segment_type]} / {segment.name}"
+                if segment.segment_type and segment.name
+                else segment.name
+            )
+
+    def unlink(self):
+        # the engine's state still names these segments (a history row of the next refresh
+        # would point to a deleted one): that refresh rebuilds it
+        self.env["member.segment.engine"]._drop_state()
+        return super().unlink()
+
     def _compute_member_count(self):
         Profile = self.env["member.marketing.profile"]
         counts = dict.fromkeys(self.ids, 0)

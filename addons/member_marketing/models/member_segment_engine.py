@@ -63,8 +63,9 @@ REFRESH_TEMP_TABLES = (
 STATE_FILLFACTOR = 70
 # part of the signature: a new layout of the state table rebuilds it (3: changes logged by
 # triggers; the first refresh after the update rebuilds, the log being empty before; 4: the
-# columns the passes over the state read come first)
-STATE_VERSION = 4
+# columns the passes over the state read come first; 5: ties share the lowest RFM score, every
+# member scored again)
+STATE_VERSION = 5
 # time zone of purchase days and quiet hours when the company has none
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
@@ -179,19 +180,21 @@ class MemberSegmentEngine(models.AbstractModel):
     def _get_rfm_bounds(self):
         """The number of members with purchases, and the four quintile bounds of R (last
         purchase day), F and M over the members with purchases in the RFM window. A member's
-        score is 1 + the number of bounds their value reaches: the same as CEIL(5 * CUME_DIST)
-        (ties share a score), from three sorts of the state instead of a histogram of every
-        distinct value."""
+        score is 1 + the number of bounds their value exceeds: the same as
+        1 + FLOOR(5 * (RANK() - 1) / N), the share of members strictly below them, so that
+        ties share the lowest score (the many members who bought once are the least frequent,
+        not the middle quintile), from three sorts of the state instead of a histogram of
+        every distinct value."""
         cr = self.env.cr
         state = SQL.identifier(STATE_TABLE)
         cr.execute(SQL("SELECT COUNT(*) FILTER (WHERE rfm_f > 0), COUNT(*) FROM %s", state))
         total, members = cr.fetchone()
         if not total:
             return members, None
-        # score > k <=> 5 * (members at or below the value) > k * total <=> the value reaches
-        # the c-th smallest, c = floor(k * total / 5) + 1; percentile_disc at (c - 0.5) / total
-        # returns exactly that one
-        fractions = [((k * total) // 5 + 0.5) / total for k in range(1, 5)]
+        # score > k <=> 5 * (members strictly below the value) >= k * total <=> the value
+        # exceeds the c-th smallest, c = ceil(k * total / 5); percentile_disc at
+        # (c - 0.5) / total returns exactly that one
+        fractions = [((k * total + 4) // 5 - 0.5) / total for k in range(1, 5)]
         cr.execute(
             SQL(
                 """
@@ -264,7 +267,7 @@ class MemberSegmentEngine(models.AbstractModel):
             return SQL("NULL::integer")
         return SQL(
             "CASE WHEN t.rfm_f > 0 THEN 1 + %s END",
-            SQL(" + ").join(SQL("(t.%s >= %s)::int", SQL.identifier(column), b) for b in bounds),
+            SQL(" + ").join(SQL("(t.%s > %s)::int", SQL.identifier(column), b) for b in bounds),
         )
 
     @api.model

@@ -133,8 +133,9 @@ class TestIncrementalRefresh(MemberMarketingCase):
         self.assertNotEqual(
             figures["new, 30 days ago"]["lifecycle_segment_id"], self._lifecycle("new_high").id
         )
-        self.assertEqual(before["rfm, 365 days edge"]["rfm_frequency"], 4)
-        self.assertEqual(figures["rfm, 365 days edge"]["rfm_frequency"], 2)
+        # F 2 (3 of 10 members below: 1 + 5 * 3 // 10), then F 1 (the lowest, shared)
+        self.assertEqual(before["rfm, 365 days edge"]["rfm_frequency"], 2)
+        self.assertEqual(figures["rfm, 365 days edge"]["rfm_frequency"], 1)
 
     def test_late_refund_and_cancelled_orders(self):
         self._refresh()
@@ -181,6 +182,26 @@ class TestIncrementalRefresh(MemberMarketingCase):
             [("date", "=", tomorrow), ("segment_id", "=", lifecycle.id)]
         )
         self.assertEqual(snapshot.member_count, lifecycle.member_count)
+
+    def test_deleted_segment(self):
+        """Deleting a segment its members are in: the next refresh puts them in the segment
+        they match now (no history row pointing to the deleted one) and counts them there."""
+        member = self._member_named("single")
+        self._refresh()
+        segment = self._profile(member).lifecycle_segment_id
+        self.assertTrue(segment)
+        segment.unlink()
+        tomorrow = self.today + timedelta(days=1)
+        self._refresh(tomorrow)
+        entered = self.env["member.segment.history"].search(
+            [("partner_id", "=", member.id), ("date", "=", tomorrow)]
+        )
+        new_segment = self._profile(member).lifecycle_segment_id
+        self.assertEqual(
+            [(row.segment_type, row.segment_id, row.previous_segment_id) for row in entered],
+            [("lifecycle", new_segment, self.env["member.segment"])] if new_segment else [],
+        )
+        self.assertNotIn(segment.id, self.env["member.segment.snapshot"].search([]).segment_id.ids)
 
     def test_deleted_orders(self):
         """Orders deleted by SQL are logged: the next incremental refresh removes the

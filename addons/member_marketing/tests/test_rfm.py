@@ -21,17 +21,21 @@ class TestRfm(MemberMarketingCase):
             self._member(f"rfm {i}", [(60 - 10 * i + k, 100.0) for k in range(i)])
             for i in range(1, 6)
         ]
-        twin = self._member("same as rfm 5", [(10 + k, 100.0) for k in range(5)])
+        twin = self._member("same as rfm 1", [(50, 100.0)])
         outside = self._member("outside the window", [(400, 1000.0)])
         self._refresh()
         scores = [
             (p.rfm_recency, p.rfm_frequency, p.rfm_monetary)
             for p in (self._profile(m) for m in members)
         ]
-        # rfm 5 and its twin tie for the top: they share the highest score
         self.assertEqual(scores, [(1, 1, 1), (2, 2, 2), (3, 3, 3), (4, 4, 4), (5, 5, 5)])
+        # rfm 1 and its twin tie at the bottom: they share the lowest score (not the 2 of
+        # CEIL(5 * CUME_DIST), which lifts a crowd of one-off buyers to the middle)
         twin_profile = self._profile(twin)
-        self.assertEqual((twin_profile.rfm_recency, twin_profile.rfm_frequency), (5, 5))
+        self.assertEqual(
+            (twin_profile.rfm_recency, twin_profile.rfm_frequency, twin_profile.rfm_monetary),
+            (1, 1, 1),
+        )
         expected = ["hibernating", "hibernating", "need_attention", "loyal", "champions"]
         self.assertEqual(
             [m.rfm_segment_id for m in members], [self._rfm(code) for code in expected]
