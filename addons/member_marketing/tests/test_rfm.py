@@ -15,6 +15,11 @@ class TestRfm(MemberMarketingCase):
                 )
                 self.assertEqual(len(matches), 1, f"R{r} F{f}")
 
+    def test_names_show_the_type(self):
+        # both lists have an "At Risk" and a "Loyal": a campaign's segment field tells them apart
+        self.assertEqual(self._rfm("at_risk").display_name, "RFM / At Risk")
+        self.assertEqual(self._lifecycle("at_risk").display_name, "Lifecycle / At Risk")
+
     def test_quintiles_on_crafted_set(self):
         # member i buys i times, the last time (60 - 10 i) days ago, 100 per order
         members = [

@@ -1,4 +1,5 @@
 from odoo import models
+from odoo.tools import format_amount
 
 
 class ResPartner(models.Model):
@@ -18,10 +19,17 @@ class ResPartner(models.Model):
         result = super(ResPartner, member)._member_topup_apply(
             balance, amount, key, payment_ref=payment_ref, **origin
         )
+        # amounts as the member reads them: currency symbol, their language's separators
+        currency = balance.currency_id
         self.env["member.notice"]._notify_loyalty_event(
             "top_up",
             self,
             f"topup:{key}",
-            {"amount": amount, "balance": result.get("balance")},
+            {
+                "amount": format_amount(self.env, amount, currency, lang_code=self.lang),
+                "balance": format_amount(
+                    self.env, result.get("balance") or 0.0, currency, lang_code=self.lang
+                ),
+            },
         )
         return result

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.tests import tagged
+from odoo.tools import format_amount
 
 from .common import MarketingLoyaltyCase
 
@@ -33,7 +34,11 @@ class TestLoyaltyNotices(MarketingLoyaltyCase):
         member.member_topup(1000.0, "mml-n-1")
         top_up = self._logs(member, "top_up")
         self.assertEqual(top_up.state, "sent")
-        self.assertIn("1000", self._sms_body(top_up))
+        # the amount as the member reads it (currency, separators), not a bare float
+        body = self._sms_body(top_up)
+        currency = member.member_balance_id.currency_id
+        self.assertIn(format_amount(self.env, 1000.0, currency, lang_code=member.lang), body)
+        self.assertNotIn("1000.0", body)
         self.assertFalse(
             self._logs(member, "points_changed"), "the top-up's bonus points are in its notice"
         )
