@@ -112,6 +112,12 @@ class MemberCampaign(models.Model):
     uplift_rel = fields.Float(compute="_compute_results", string="Relative Uplift %")
     uplift_ci_low = fields.Float(compute="_compute_results", string="Uplift 95% CI Low")
     uplift_ci_high = fields.Float(compute="_compute_results", string="Uplift 95% CI High")
+    uplift_rel_ci_low = fields.Float(
+        compute="_compute_results", string="Relative Uplift 95% CI Low %"
+    )
+    uplift_rel_ci_high = fields.Float(
+        compute="_compute_results", string="Relative Uplift 95% CI High %"
+    )
     treatment_revenue = fields.Float(
         compute="_compute_results", string="Revenue per Member (Treatment)"
     )
@@ -133,14 +139,29 @@ class MemberCampaign(models.Model):
     # ------------------------------------------------------------------ results
     @api.model
     def _uplift(self, n_t, conv_t, n_c, conv_c):
-        """Absolute uplift of conversion (points), relative uplift (%) and 95% CI (points)."""
+        """Absolute uplift of conversion (points) with its 95% CI (points), and relative
+        uplift (%) with its 95% CI (%, from the log of the risk ratio: both groups need a
+        conversion, else 0)."""
         if not n_t or not n_c:
-            return 0.0, 0.0, 0.0, 0.0
+            return 0.0, 0.0, 0.0, 0.0, 0.0, 0.0
         p_t, p_c = conv_t / n_t, conv_c / n_c
         diff = p_t - p_c
         se = math.sqrt(p_t * (1 - p_t) / n_t + p_c * (1 - p_c) / n_c)
-        rel = diff / p_c * 100 if p_c else 0.0
-        return diff * 100, rel, (diff - Z_95 * se) * 100, (diff + Z_95 * se) * 100
+        rel = rel_low = rel_high = 0.0
+        if conv_t and conv_c:
+            log_ratio = math.log(p_t / p_c)
+            se_log = math.sqrt((1 - p_t) / conv_t + (1 - p_c) / conv_c)
+            rel = (p_t / p_c - 1) * 100
+            rel_low = (math.exp(log_ratio - Z_95 * se_log) - 1) * 100
+            rel_high = (math.exp(log_ratio + Z_95 * se_log) - 1) * 100
+        return (
+            diff * 100,
+            (diff - Z_95 * se) * 100,
+            (diff + Z_95 * se) * 100,
+            rel,
+            rel_low,
+            rel_high,
+        )
 
     @api.model
     def _mean_diff(self, n_t, mean_t, var_t, n_c, mean_c, var_c):
@@ -203,9 +224,11 @@ class MemberCampaign(models.Model):
             campaign.control_rate = held[1] / held[0] * 100 if held[0] else 0.0
             (
                 campaign.uplift_abs,
-                campaign.uplift_rel,
                 campaign.uplift_ci_low,
                 campaign.uplift_ci_high,
+                campaign.uplift_rel,
+                campaign.uplift_rel_ci_low,
+                campaign.uplift_rel_ci_high,
             ) = self._uplift(sent[0], sent[1], held[0], held[1])
             campaign.treatment_revenue = sent[2]
             campaign.control_revenue = held[2]

@@ -45,6 +45,9 @@ class TestUplift(MemberMarketingCase):
         # 10 +/- 1.96 * sqrt(.3 * .7 / 100 + .2 * .8 / 100) points
         self.assertAlmostEqual(campaign.uplift_ci_low, -1.922, places=3)
         self.assertAlmostEqual(campaign.uplift_ci_high, 21.922, places=3)
+        # exp(ln 1.5 +/- 1.96 * sqrt(.7 / 30 + .8 / 20)) - 1
+        self.assertAlmostEqual(campaign.uplift_rel_ci_low, -8.404, places=3)
+        self.assertAlmostEqual(campaign.uplift_rel_ci_high, 145.644, places=3)
         self.assertAlmostEqual(campaign.treatment_revenue, 30.0)
         self.assertAlmostEqual(campaign.control_revenue, 20.0)
         self.assertAlmostEqual(campaign.revenue_uplift, 10.0)
