@@ -1,3 +1,4 @@
+import calendar
 import logging
 import random
 from datetime import datetime, time, timedelta
@@ -13,6 +14,19 @@ DEMO_PREFIX = "MM-DEMO/"
 BENCH_PREFIX = "MM-BENCH/"
 # (share of members, shape) of the demo purchase history
 DEMO_SHAPES = [(0.2, "new"), (0.35, "regular"), (0.25, "fading"), (0.2, "lost")]
+# the demo campaigns started this many days ago; the demo's segment refreshes: one a week over
+# this many weeks, then today
+DEMO_CAMPAIGN_DAYS = 120
+DEMO_REFRESH_WEEKS = 52
+# (trigger, shape): the chance that a demo member buys again within the conversion window after
+# a send (treatment, control), on top of their usual purchases
+DEMO_CONVERSION_RATES = {
+    **{("segment_entered", shape): (0.45, 0.2) for _share, shape in DEMO_SHAPES},
+    ("birthday", "new"): (0.45, 0.15),
+    ("birthday", "regular"): (0.5, 0.1),
+    ("birthday", "fading"): (0.4, 0.1),
+    ("birthday", "lost"): (0.25, 0.05),
+}
 DEMO_FIRST_NAMES = ["Li", "Wang", "Zhang", "Liu", "Chen", "Yang", "Zhao", "Huang", "Zhou", "Wu"]
 DEMO_GIVEN_NAMES = ["Wei", "Fang", "Min", "Jing", "Lei", "Yan", "Tao", "Xin", "Hui", "Jun"]
 
@@ -104,8 +118,9 @@ class MemberMarketingDemo(models.AbstractModel):
     @api.model
     def _demo_generate(self, members=160, seed=42):
         """Give the demo database a year of purchases by new, regular, fading and lost members
-        across the demo stores, refresh the segments and leave campaigns that already ran with
-        their control groups and conversions. Idempotent: a second call adds nothing."""
+        across the demo stores, the weekly segment refreshes of that year (segment sizes over
+        time, each segment change on its day) and campaigns that already ran, with their
+        control groups and conversions. Idempotent: a second call adds nothing."""
         cr = self.env.cr
         cr.execute("SELECT 1 FROM pos_order WHERE name LIKE %s LIMIT 1", [DEMO_PREFIX + "%"])
         if cr.fetchone():
@@ -118,7 +133,7 @@ class MemberMarketingDemo(models.AbstractModel):
         today = self.env["member.segment.engine"]._get_refresh_date()
         partners = self._demo_members(members, rng)
         sessions = self._demo_sessions(configs, today)
-        orders = []  # (partner, config, datetime, amount)
+        orders = []  # (partner, config, days ago, amount)
         plans = {}
         for partner in partners:
             shape = self._demo_shape(rng)
@@ -126,14 +141,15 @@ class MemberMarketingDemo(models.AbstractModel):
             plans[partner.id] = (shape, config)
             for days_ago in self._demo_purchase_days(shape, rng):
                 orders.append((partner.id, config, days_ago, round(rng.uniform(60, 420), 2)))
-        campaigns = self._demo_campaigns(partners, plans, orders, today, rng)
-        self._demo_insert_orders(orders, sessions, today, rng)
+        winback, birthday = self._demo_campaigns()
+        sends = self._demo_birthday_sends(birthday, plans, orders, today, rng)
+        count = self._demo_insert_orders(orders, sessions, today, rng)
+        sends += self._demo_refresh_history(winback, plans, sessions, today, rng, count)
         self._insert_order_details(DEMO_PREFIX)
         self.env["pos.order"].invalidate_model()
-        self.env["member.segment.engine"]._refresh()
-        self._demo_insert_sends(campaigns, today)
+        self._demo_insert_sends(sends)
         self.env["member.campaign.send"]._measure(recent_only=False)
-        _logger.info("member_marketing demo: %s members, %s orders", len(partners), len(orders))
+        _logger.info("member_marketing demo: %s members, %s sends", len(partners), len(sends))
         return True
 
     @api.model
@@ -204,9 +220,11 @@ class MemberMarketingDemo(models.AbstractModel):
         return sessions
 
     @api.model
-    def _demo_insert_orders(self, orders, sessions, today, rng):
+    def _demo_insert_orders(self, orders, sessions, today, rng, count=0):
+        """Insert ``orders`` [(partner_id, config, days ago, amount)] after the ``count`` demo
+        orders already inserted (their names follow on). Returns the new count."""
         rows = []
-        for index, (partner_id, config, days_ago, amount) in enumerate(orders):
+        for index, (partner_id, config, days_ago, amount) in enumerate(orders, count + 1):
             moment = datetime.combine(
                 today - timedelta(days=days_ago), time(rng.randint(1, 12), rng.randint(0, 59))
             )
@@ -217,9 +235,9 @@ class MemberMarketingDemo(models.AbstractModel):
                     config.company_id.id,
                     session,
                     config.id,
-                    f"{DEMO_PREFIX}{index + 1:06d}",
-                    f"{DEMO_PREFIX}{index + 1:06d}",
-                    index + 1,
+                    f"{DEMO_PREFIX}{index:06d}",
+                    f"{DEMO_PREFIX}{index:06d}",
+                    index,
                     amount,
                     amount,
                     partner_id,
@@ -242,13 +260,12 @@ class MemberMarketingDemo(models.AbstractModel):
                     SQL(", ").join(rows[start : start + 1000]),
                 )
             )
+        return count + len(rows)
 
     @api.model
-    def _demo_campaigns(self, partners, plans, orders, today, rng):
-        """Plan two campaigns that already ran: a win-back SMS to fading members 45 days ago and
-        birthday greetings over the last months; treated members buy more often afterwards (the
-        extra purchases are added to ``orders``). Returns [(campaign, [(partner, days_ago,
-        group, state, reason)])]."""
+    def _demo_campaigns(self):
+        """The win-back (members entering "At risk") and birthday campaigns of the demo,
+        running since ``DEMO_CAMPAIGN_DAYS`` days (created when the demo records are gone)."""
         Campaign = self.env["member.campaign"].sudo()
         winback = self.env.ref(
             "member_marketing.member_campaign_winback_demo", raise_if_not_found=False
@@ -257,57 +274,140 @@ class MemberMarketingDemo(models.AbstractModel):
             "member_marketing.member_campaign_birthday_demo", raise_if_not_found=False
         )
         if not winback:
+            at_risk = self.env.ref(
+                "member_marketing.segment_lifecycle_at_risk", raise_if_not_found=False
+            )
             winback = Campaign.create(
-                {"name": "Win back members at risk", "trigger_type": "broadcast"}
+                {
+                    "name": "Win back members at risk",
+                    "trigger_type": "segment_entered",
+                    "trigger_segment_id": at_risk.id if at_risk else False,
+                    "control_percent": 20,
+                }
             )
         if not birthday:
-            birthday = Campaign.create({"name": "Birthday greeting", "trigger_type": "birthday"})
-        started = fields.Datetime.now() - timedelta(days=120)
+            birthday = Campaign.create(
+                {"name": "Birthday greeting", "trigger_type": "birthday", "trigger_days": 3}
+            )
+        started = fields.Datetime.now() - timedelta(days=DEMO_CAMPAIGN_DAYS)
         (winback | birthday).write({"state": "running", "date_start": started})
-        result = []
-        for campaign, shape, rate_t, rate_c in (
-            (winback, "fading", 0.45, 0.2),
-            (birthday, "regular", 0.6, 0.45),
-        ):
-            sends = []
-            for partner in partners:
-                member_shape, config = plans[partner.id]
-                if member_shape != shape:
-                    continue
-                days_ago = 45 if campaign == winback else rng.randint(20, 110)
-                group = "control" if rng.random() < campaign.control_percent / 100 else "treatment"
-                if group == "treatment" and not partner.consent_sms:
-                    sends.append((partner, days_ago, group, "skipped", "no_consent"))
-                    continue
-                state = "held" if group == "control" else "sent"
-                sends.append((partner, days_ago, group, state, False))
-                if rng.random() < (rate_t if group == "treatment" else rate_c):
-                    bought = days_ago - rng.randint(1, min(campaign.conversion_days, days_ago))
-                    orders.append((partner.id, config, bought, round(rng.uniform(80, 380), 2)))
-            result.append((campaign, sends))
-        return result
+        return winback, birthday
 
     @api.model
-    def _demo_insert_sends(self, campaigns, today):
-        Send = self.env["member.campaign.send"].sudo()
-        vals = []
-        for campaign, sends in campaigns:
-            for partner, days_ago, group, state, reason in sends:
-                moment = datetime.combine(today - timedelta(days=days_ago), time(2))
-                vals.append(
-                    {
-                        "campaign_id": campaign.id,
-                        "partner_id": partner.id,
-                        "occurrence": f"demo-{moment.year}",
-                        "group_type": group,
-                        "channel": campaign.channel,
-                        "state": state,
-                        "skip_reason": reason,
-                        "date_queued": moment,
-                        "date_processed": moment,
-                    }
+    def _demo_send(self, campaign, partner, occurrence, day, plans, orders, today, rng):
+        """One send of ``campaign`` to ``partner`` queued on ``day``: control or treatment at
+        random, skipped without consent. A demo member who got it (or was held out) buys again
+        within the conversion window at the rate of their shape and group
+        (``DEMO_CONVERSION_RATES``); the purchase is added to ``orders``. Returns (campaign,
+        partner_id, occurrence, day, group, state, skip reason)."""
+        group = "control" if rng.random() < campaign.control_percent / 100 else "treatment"
+        if group == "treatment" and not partner[f"consent_{campaign.channel}"]:
+            return (campaign, partner.id, occurrence, day, group, "skipped", "no_consent")
+        plan = plans.get(partner.id)
+        rates = DEMO_CONVERSION_RATES.get((campaign.trigger_type, plan and plan[0]))
+        if rates and rng.random() < rates[group == "control"]:
+            days_ago = (today - day).days - rng.randint(1, max(campaign.conversion_days - 1, 1))
+            if days_ago >= 0:
+                orders.append((partner.id, plan[1], days_ago, round(rng.uniform(80, 380), 2)))
+        state = "held" if group == "control" else "sent"
+        return (campaign, partner.id, occurrence, day, group, state, False)
+
+    @api.model
+    def _demo_birthday_sends(self, campaign, plans, orders, today, rng):
+        """The greetings of the birthday campaign since it started, as its cron queued them:
+        every member with a birthday from the start to ``trigger_days`` days from today, on
+        the day the birthday came within ``trigger_days`` (or the start), under the trigger's
+        occurrence, so that its next run greets none of them again. Returns the sends."""
+        start = campaign.date_start.date()
+        ahead = timedelta(days=max(campaign.trigger_days, 0))
+        sends = []
+        partners = self.env["res.partner"].sudo().search([("birthday", "!=", False)], order="id")
+        for partner in partners:
+            for year in (today.year - 1, today.year, today.year + 1):
+                born = partner.birthday
+                if (born.month, born.day) == (2, 29) and not calendar.isleap(year):
+                    birthday = born.replace(year=year, day=28)  # as the trigger greets them
+                else:
+                    birthday = born.replace(year=year)
+                if start <= birthday <= today + ahead:
+                    sends.append(
+                        self._demo_send(
+                            campaign,
+                            partner,
+                            f"birthday-{year}",
+                            max(birthday - ahead, start),
+                            plans,
+                            orders,
+                            today,
+                            rng,
+                        )
+                    )
+        return sends
+
+    @api.model
+    def _demo_refresh_history(self, campaign, plans, sessions, today, rng, count):
+        """Refresh the segments once a week over the year of purchases, then for today, as the
+        nightly cron would have: each refresh sees the purchases up to its day only, so that
+        the snapshots chart the segment sizes over the year and the history dates each change.
+        From its start, the win-back ``campaign`` sends to every member entering its segment
+        (the trigger's occurrence: the history row), and its members' extra purchases are
+        inserted before the next refresh (``count``: the demo orders so far). Returns the
+        sends."""
+        engine = self.env["member.segment.engine"]
+        segment = campaign.trigger_type == "segment_entered" and campaign.trigger_segment_id
+        start = campaign.date_start.date()
+        sends, done = [], set()
+        weeks = range(DEMO_REFRESH_WEEKS, -1, -1)
+        for day in [today - timedelta(weeks=week) for week in weeks]:
+            engine._refresh(day)
+            if not segment or day < start:
+                continue
+            self.env.cr.execute(
+                SQL(
+                    """
+                SELECT id, partner_id, date FROM member_segment_history
+                 WHERE segment_id = %s AND date >= %s AND date <= %s
+                 ORDER BY id
+                """,
+                    segment.id,
+                    start,
+                    day,
                 )
-        Send.create(vals)
+            )
+            entries = [row for row in self.env.cr.fetchall() if row[0] not in done]
+            done.update(history_id for history_id, _partner_id, _date in entries)
+            partners = self.env["res.partner"].browse(row[1] for row in entries)
+            orders = []
+            for (history_id, _partner_id, date), partner in zip(entries, partners, strict=True):
+                occurrence = f"segment-{history_id}"
+                sends.append(
+                    self._demo_send(campaign, partner, occurrence, date, plans, orders, today, rng)
+                )
+            count = self._demo_insert_orders(orders, sessions, today, rng, count)
+        return sends
+
+    @api.model
+    def _demo_insert_sends(self, sends):
+        """Write the ``sends`` (see ``_demo_send``), queued and processed at 02:00 UTC (10:00
+        in China) on their day, not before their campaign started nor after now."""
+        now = fields.Datetime.now()
+        vals = []
+        for campaign, partner_id, occurrence, day, group, state, reason in sends:
+            moment = min(max(datetime.combine(day, time(2)), campaign.date_start), now)
+            vals.append(
+                {
+                    "campaign_id": campaign.id,
+                    "partner_id": partner_id,
+                    "occurrence": occurrence,
+                    "group_type": group,
+                    "channel": campaign.channel,
+                    "state": state,
+                    "skip_reason": reason,
+                    "date_queued": moment,
+                    "date_processed": moment,
+                }
+            )
+        self.env["member.campaign.send"].sudo().create(vals)
         self.env.flush_all()
 
     # ------------------------------------------------------------------ benchmark
