@@ -2,11 +2,12 @@ import logging
 import math
 from ast import literal_eval
 
+import psycopg2
 import pytz
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, mute_logger
 
 _logger = logging.getLogger(__name__)
 
@@ -66,6 +67,12 @@ class MemberCampaign(models.Model):
     churn_ratio_threshold = fields.Float(string="Churn Risk Threshold", default=2.0)
     broadcast_date = fields.Datetime(
         string="Send On", help="Broadcast: queue at this moment (empty: at once)."
+    )
+    broadcast_queued_on = fields.Datetime(
+        readonly=True,
+        copy=False,
+        help="Broadcast: when its audience was queued. A broadcast is queued once: members who "
+        "join the audience later do not receive it (duplicate the campaign to reach them).",
     )
     audience_segment_ids = fields.Many2many(
         "member.segment",
@@ -135,6 +142,27 @@ class MemberCampaign(models.Model):
             "The control group is between 0 and 100%.",
         ),
     ]
+
+    @api.constrains("audience_domain")
+    def _check_audience_domain(self):
+        for campaign in self:
+            domain = campaign._get_audience_domain()
+            try:
+                # sudo: the filter is applied by the cron, without record rules; pinned to one
+                # row of a query that is run, not read, so that values of the wrong type
+                # (caught by PostgreSQL only) are refused as well as unknown fields/operators
+                query = self.env["res.partner"].sudo()._search(domain, limit=1, order="id")
+                with mute_logger("odoo.sql_db"), self.env.cr.savepoint(flush=False):
+                    self.env.cr.execute(query.select())
+            except (ValueError, TypeError, psycopg2.Error) as error:
+                raise ValidationError(
+                    self.env._(
+                        "The audience filter of campaign %(name)s is not a valid domain on "
+                        "contacts: %(error)s",
+                        name=campaign.name,
+                        error=error,
+                    )
+                ) from error
 
     # ------------------------------------------------------------------ results
     @api.model
@@ -336,7 +364,8 @@ class MemberCampaign(models.Model):
                 today=today,
             )
         if self.trigger_type == "broadcast":
-            if self.broadcast_date and self.broadcast_date > now:
+            # queued once: later members of the audience do not receive a one-off message
+            if self.broadcast_queued_on or (self.broadcast_date and self.broadcast_date > now):
                 return None
             return SQL(
                 "SELECT p.partner_id, 'broadcast' AS occurrence FROM member_marketing_profile p"
@@ -365,14 +394,16 @@ class MemberCampaign(models.Model):
         self.ensure_one()
         try:
             domain = literal_eval(self.audience_domain or "[]")
-        except (ValueError, SyntaxError) as error:
-            raise UserError(
+            if not isinstance(domain, list | tuple):
+                raise TypeError("a domain is a list")
+        except (ValueError, SyntaxError, TypeError, RecursionError) as error:
+            raise ValidationError(
                 self.env._(
                     "The audience filter of campaign %(name)s is not a valid domain.",
                     name=self.name,
                 )
             ) from error
-        return domain or []
+        return list(domain)
 
     def _enqueue(self, now=None):
         """Queue one send per (campaign, member, occurrence); returns the number of new rows."""
@@ -411,12 +442,24 @@ class MemberCampaign(models.Model):
                 )
             )
             total += self.env.cr.rowcount
+            if campaign.trigger_type == "broadcast":
+                campaign.broadcast_queued_on = now
         self.env["member.campaign.send"].invalidate_model()
         return total
 
     @api.model
     def _cron_enqueue(self):
-        self.search([("state", "=", "running")])._enqueue()
+        """Queue every running campaign, each in its own savepoint: a campaign that cannot be
+        queued (e.g. its audience filter names a field that no longer exists) is logged and
+        skipped, and the others are queued all the same."""
+        for campaign in self.search([("state", "=", "running")]):
+            try:
+                with self.env.cr.savepoint():
+                    campaign._enqueue()
+            except Exception:  # one broken campaign must not stop the others
+                _logger.exception(
+                    "Campaign %s (%s): queueing failed, skipped", campaign.id, campaign.name
+                )
 
     # ------------------------------------------------------------------ quiet hours
     @api.model

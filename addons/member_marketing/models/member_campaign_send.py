@@ -18,6 +18,14 @@ SKIP_REASONS = [
     ("blacklisted", "Blacklisted"),
     ("frequency_cap", "Frequency Cap"),
 ]
+# outbox crons of Odoo's sms and mail modules, run at once after a batch queued messages
+OUTBOX_CRONS = {
+    "sms": "sms.ir_cron_sms_scheduler_action",
+    "email": "mail.ir_cron_mail_scheduler_action",
+}
+# errors of a transaction that met a concurrent one: the whole batch is retried with a fresh
+# snapshot, never recorded as a sending failure
+RETRYABLE_ERRORS = (pg_errors.SerializationFailure, pg_errors.DeadlockDetected)
 # one row per member ever sent to: the workers write it before counting the member's recent
 # sends, so that two workers sending to the same member serialize (see _lock_partners)
 PARTNER_MARK_TABLE = "member_campaign_send_partner_mark"
@@ -142,7 +150,7 @@ class MemberCampaignSend(models.Model):
         while not max_batches or batches < max_batches:
             try:
                 batch = self._claim_batch(batch_size, quiet_ids, now)
-            except pg_errors.SerializationFailure:
+            except RETRYABLE_ERRORS:
                 if not commit:
                     raise
                 # another worker committed rows of our snapshot: start a fresh transaction
@@ -151,22 +159,36 @@ class MemberCampaignSend(models.Model):
             if not batch:
                 break
             try:
-                batch._process_batch(now)
-            except pg_errors.SerializationFailure:
+                channels = batch._process_batch(now)
+            except RETRYABLE_ERRORS:
                 if not commit:
                     raise
-                # another worker sent to one of these members since our snapshot: start over
-                # with a fresh snapshot, which sees its sends (frequency cap)
+                # another worker sent to one of these members since our snapshot, or an action
+                # met a concurrent update (e.g. a till sale on the member's points balance):
+                # start over with a fresh snapshot, which sees the other transaction's work
                 self.env.cr.rollback()
                 continue
             processed += len(batch)
             batches += 1
             if commit:
+                # wake Odoo's SMS/email queues up now rather than at their next hourly run,
+                # which could fall in the quiet hours; committed with the batch's messages
+                self._trigger_outbox_crons(channels)
                 # Commit per batch on purpose: the batch's new states and the sms.sms/mail.mail
                 # rows it queued land together, so a crash loses only the current batch (rolled
                 # back, still queued, claimed again later) and nothing is ever sent twice.
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         return processed
+
+    @api.model
+    def _trigger_outbox_crons(self, channels):
+        """Run Odoo's queue crons of these channels (``sms``, ``email``) as soon as possible, so
+        that the messages just queued leave now and not up to an hour later."""
+        for channel in channels:
+            cron = self.env.ref(OUTBOX_CRONS[channel], raise_if_not_found=False)
+            if cron:
+                # sudo: the campaign cron's user need not manage scheduled actions
+                cron.sudo()._trigger()
 
     def _get_ineligibility(self, now):
         """Map send id -> skip reason (or None) in one query, frequency cap included."""
@@ -237,6 +259,11 @@ class MemberCampaignSend(models.Model):
         )
 
     def _process_batch(self, now):
+        """Skip, hold out or send each claimed send; returns the channels it queued messages on.
+
+        A sending error of one campaign (a broken template) fails that campaign's sends only;
+        a serialization failure or a deadlock propagates, so that the caller retries the batch.
+        """
         reasons = self._get_ineligibility(now)
         skipped = defaultdict(list)
         held = []
@@ -254,6 +281,7 @@ class MemberCampaignSend(models.Model):
             )
         if held:
             self.browse(held).write({"state": "held", "date_processed": now})
+        channels = set()
         for campaign, sends in to_send.grouped("campaign_id").items():
             try:
                 with self.env.cr.savepoint():
@@ -262,10 +290,17 @@ class MemberCampaignSend(models.Model):
                         sends._queue_sms(campaign, now, codes)
                     else:
                         sends._queue_email(campaign, now, codes)
+            except RETRYABLE_ERRORS:
+                # a concurrent transaction, not the campaign: the snapshot is stale for the
+                # whole batch, only a new transaction can succeed
+                raise
             except Exception as error:  # one broken template must not block the other campaigns
                 # a configuration problem, recorded on each send for the marketing team
                 _logger.warning("Campaign %s: sending failed: %s", campaign.id, error)
                 sends.write({"state": "failed", "error": str(error)[:250], "date_processed": now})
+            else:
+                channels.add(campaign.channel)
+        return channels
 
     def _run_actions(self, campaign, now):
         """Run the campaign's actions for these treatment sends before the message is queued,
@@ -314,14 +349,32 @@ class MemberCampaignSend(models.Model):
         self.invalidate_recordset(["coupon_id"])
         return {send.partner_id.id: coupon.code for send, coupon in zip(self, coupons, strict=True)}
 
+    def _group_by_lang(self, template):
+        """[(template, sends)] to render: with the template's own language expression, one
+        group (Odoo computes the language per record); without one, one group per member's
+        language with that language in context, since Odoo would otherwise render every message
+        in the language of the user running the cron."""
+        if template.lang:
+            return [(template, self)]
+        return [
+            (template.with_context(lang=lang), sends)
+            for lang, sends in self.grouped(lambda s: s.partner_id.lang or self.env.lang).items()
+        ]
+
     def _queue_sms(self, campaign, now, coupon_codes=None):
         """Render and queue one sms.sms per send (outbox: Odoo's SMS queue delivers them)."""
-        partners = self.partner_id
-        bodies = campaign.sms_template_id._render_field("body", partners.ids, compute_lang=True)
+        template = campaign.sms_template_id
+        bodies = {}
+        for lang_template, sends in self._group_by_lang(template):
+            bodies.update(
+                lang_template._render_field(
+                    "body", sends.partner_id.ids, compute_lang=bool(template.lang)
+                )
+            )
         vals_list = []
         for send in self:
             partner = send.partner_id
-            env = self.with_context(lang=partner.lang).env
+            env = self.with_context(lang=partner.lang or self.env.lang).env
             lines = [bodies[partner.id]]
             if coupon_codes:
                 lines.append(env._("Your coupon code: %(code)s", code=coupon_codes[partner.id]))
@@ -343,7 +396,9 @@ class MemberCampaignSend(models.Model):
         Templates show the coupon with ``ctx.get('coupon_codes', {}).get(object.id)``.
         """
         template = campaign.mail_template_id.with_context(coupon_codes=coupon_codes or {})
-        mails = template.send_mail_batch(self.partner_id.ids, force_send=False)
+        mails = self.env["mail.mail"]
+        for lang_template, sends in self._group_by_lang(template):
+            mails |= lang_template.send_mail_batch(sends.partner_id.ids, force_send=False)
         mail_by_partner = {mail.res_id: mail.id for mail in mails}
         self._mark_sent(
             now, [None] * len(self), [mail_by_partner.get(send.partner_id.id) for send in self]

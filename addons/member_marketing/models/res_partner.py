@@ -68,11 +68,44 @@ class ResPartner(models.Model):
         return res
 
     def _member_marketing_sms_opt_out(self):
-        """Honour an SMS opt-out at once: withdraw consent and blacklist the numbers."""
+        """Honour an SMS opt-out at once: withdraw consent, blacklist the numbers and cancel the
+        campaign SMS still waiting in Odoo's outbox (their sends become skipped, opted out).
+        Transactional notices are not marketing: they stay queued."""
         self.sudo().write({"consent_sms": False})
         numbers = [number for number in self.mapped("phone_sanitized") if number]
         if numbers:
             self.env["phone.blacklist"].sudo()._add(
                 numbers, message=self.env._("Opted out from a marketing SMS")
             )
+        self._member_marketing_cancel_campaign_sms()
         return True
+
+    def _member_marketing_cancel_campaign_sms(self):
+        """Cancel the campaign SMS of these members not yet handed to the provider."""
+        # sudo: called for the public opt-out link; pinned to these members' own campaign sends
+        sends = (
+            self.env["member.campaign.send"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", self.ids),
+                    ("channel", "=", "sms"),
+                    ("state", "=", "sent"),
+                    ("sms_uuid", "!=", False),
+                ]
+            )
+        )
+        if not sends:
+            return
+        outgoing = (
+            self.env["sms.sms"]
+            .sudo()
+            .search([("uuid", "in", sends.mapped("sms_uuid")), ("state", "=", "outgoing")])
+        )
+        if not outgoing:
+            return
+        outgoing.action_set_canceled()
+        canceled = set(outgoing.mapped("uuid"))
+        sends.filtered(lambda s: s.sms_uuid in canceled).write(
+            {"state": "skipped", "skip_reason": "opt_out"}
+        )

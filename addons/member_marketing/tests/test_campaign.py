@@ -1,7 +1,7 @@
 from datetime import datetime, timedelta
 from urllib.parse import urlparse
 
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from odoo.addons.sms.tests.common import SMSCase
@@ -73,6 +73,49 @@ class TestCampaign(SMSCase, MemberMarketingCase):
         self.assertSMSIapSent([alice.phone_sanitized, bob.phone_sanitized], content="Hello")
         self.assertEqual(campaign.sent_count, 2)
         self.assertEqual(campaign.delivered_count, 2)
+
+    def test_broadcast_is_queued_once(self):
+        """A one-off broadcast reaches its audience of the day: a member who gets a profile
+        later does not receive it, from the cron or from "enqueue now"."""
+        alice, bob = self._contact("Alice"), self._contact("Bob")
+        self._refresh()
+        campaign = self._campaign()
+        self.assertEqual(campaign._enqueue(now=NOW), 2)
+        self.assertEqual(campaign.broadcast_queued_on, NOW)
+        latecomer = self._contact("Latecomer", orders=[(0, 30.0)])
+        self._refresh(self.today + timedelta(days=20))
+        self.assertTrue(self._profile(latecomer))
+        self.assertEqual(campaign._enqueue(now=NOW + timedelta(days=20)), 0)
+        campaign.action_enqueue_now()
+        self.assertEqual(campaign.send_ids.partner_id, alice | bob)
+        self.assertEqual(campaign.broadcast_queued_on, NOW)
+
+    def test_audience_filter_checked_when_saved(self):
+        for broken in ("[('city', '=',", "[('no_such_field', '=', 1)]", "[('id', '=', 'abc')]"):
+            with self.subTest(broken), self.assertRaisesRegex(ValidationError, "Spring sale"):
+                self._campaign(name="Spring sale", audience_domain=broken)
+        campaign = self._campaign(name="Spring sale", audience_domain="[('city', '=', 'Hangzhou')]")
+        with self.assertRaisesRegex(ValidationError, "Spring sale"):
+            campaign.audience_domain = "{'city': 'Hangzhou'}"
+
+    def test_a_broken_campaign_does_not_stop_the_others(self):
+        member = self._contact("Reached anyway")
+        self._refresh()
+        good = self._campaign(name="Good")
+        broken = self._campaign(name="Broken filter")
+        # valid when saved, broken since (e.g. the module adding the field was uninstalled)
+        self.env.cr.execute(
+            "UPDATE member_campaign SET audience_domain = '[(''gone_field'', ''='', 1)]'"
+            " WHERE id = %s",
+            [broken.id],
+        )
+        broken.invalidate_recordset(["audience_domain"])
+        logger = "odoo.addons.member_marketing.models.member_campaign"
+        with self.assertLogs(logger, "ERROR") as logs:
+            self.env["member.campaign"]._cron_enqueue()
+        self.assertIn(f"Campaign {broken.id} (Broken filter)", logs.output[0])
+        self.assertIn(member, good.send_ids.partner_id)
+        self.assertFalse(broken.send_ids)
 
     def test_skipped_by_reason(self):
         self._contact("No consent", consent_sms=False)
@@ -161,6 +204,58 @@ class TestCampaign(SMSCase, MemberMarketingCase):
         self._run(second, now=NOW + timedelta(days=8))
         self.assertEqual(second.send_ids.state, "skipped")
         self.assertEqual(self.url_open("/member_marketing/optout/doesnotexist").status_code, 404)
+
+    def test_opt_out_cancels_queued_campaign_sms(self):
+        """An opt-out before Odoo's SMS queue ran: the campaign SMS waiting in the outbox is
+        cancelled and counted as skipped (opted out); a transactional notice still goes."""
+        member = self._contact("Changed my mind")
+        self._refresh()
+        campaign = self._campaign()
+        self._run(campaign)
+        campaign_sms = self._sms_of(member)
+        notice = self.env["member.notice"].notify(
+            "top_up", member, "topup-1", {"amount": "50.00", "balance": "80.00"}
+        )
+        notice_sms = self._sms_of(member) - campaign_sms
+        self.assertTrue(notice.filtered(lambda log: log.channel == "sms"))
+        self.assertEqual((campaign_sms | notice_sms).mapped("state"), ["outgoing", "outgoing"])
+        url = next(word for word in campaign_sms.body.split() if "/optout/" in word)
+        self.assertEqual(self.url_open(urlparse(url).path).status_code, 200)
+        self.assertEqual(campaign_sms.state, "canceled")
+        self.assertEqual(notice_sms.state, "outgoing")
+        self.assertEqual(
+            (campaign.send_ids.state, campaign.send_ids.skip_reason), ("skipped", "opt_out")
+        )
+        self.assertEqual((campaign.sent_count, campaign.skipped_count), (0, 1))
+
+    def test_message_in_each_members_language(self):
+        """A template without a language renders each message in its member's language, like
+        the lines the campaign adds, not in the language of the user running the cron."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.sms_template.with_context(lang="zh_CN").body = "您好 {{ object.name }}"
+        mail_template = self.env["mail.template"].create(
+            {
+                "name": "Newsletter",
+                "model_id": self.env["ir.model"]._get_id("res.partner"),
+                "subject": "News for {{ object.name }}",
+                "email_to": "{{ object.email_formatted }}",
+                "body_html": "<p>News</p>",
+            }
+        )
+        mail_template.with_context(lang="zh_CN").subject = "{{ object.name }} 的会员资讯"
+        english = self._contact("Anna", lang="en_US", consent_email=True, email="a@example.com")
+        chinese = self._contact("王芳", lang="zh_CN", consent_email=True, email="w@example.com")
+        self._refresh()
+        sms = self._campaign(name="SMS")
+        email = self._campaign(name="Email", channel="email", mail_template_id=mail_template.id)
+        self._run(sms | email)
+        self.assertTrue(self._sms_of(english).body.startswith("Hello Anna\n"))
+        self.assertTrue(self._sms_of(chinese).body.startswith("您好 王芳\n"))
+        mails = self.env["mail.mail"].sudo().browse(email.send_ids.mapped("mail_id"))
+        self.assertEqual(
+            {mail.res_id: mail.subject for mail in mails},
+            {english.id: "News for Anna", chinese.id: "王芳 的会员资讯"},
+        )
 
     def test_triggers(self):
         birthday = self._member("Birthday in 3 days", birthday="1990-06-18")

@@ -1,4 +1,5 @@
 import threading
+from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api, fields
@@ -21,6 +22,9 @@ class TestSendConcurrency(TransactionCase):
     def setUp(self):
         super().setUp()
         with self.registry.cursor() as cr:
+            # the committed batches wake Odoo's SMS queue cron up: drop those wake-ups after
+            cr.execute("SELECT COALESCE(MAX(id), 0) FROM ir_cron_trigger")
+            self.last_trigger = cr.fetchone()[0]
             env = api.Environment(cr, SUPERUSER_ID, {})
             template = env["sms.template"].create(
                 {
@@ -64,6 +68,7 @@ class TestSendConcurrency(TransactionCase):
             campaign.id,
         )
         self.addCleanup(self._cleanup)
+        self.addCleanup(self._drop_triggers)
 
     def _cleanup(self):
         with self.registry.cursor() as cr:
@@ -214,6 +219,71 @@ class TestSendConcurrency(TransactionCase):
         with self.registry.cursor() as cr:
             cr.execute(SQL("SELECT skip_reason FROM member_campaign_send WHERE id = %s", first.id))
             self.assertEqual(cr.fetchone()[0], "frequency_cap")
+
+    def test_action_meeting_a_concurrent_update_is_retried(self):
+        """A campaign action that locks a row changed by another transaction since the batch's
+        snapshot (as member_loyalty's balance lock does for bonus points when a till sale comes
+        in) fails to serialize: the batch is retried with a fresh snapshot, not failed."""
+        original = MemberCampaignSend._run_actions
+        calls = []
+
+        def lock_member_after_a_till_sale(sends, campaign, now):
+            calls.append(sends.ids)
+            member = sends.partner_id[:1].id
+            if len(calls) == 1:
+                # a till sale on the member commits while the worker holds its batch
+                with self.registry.cursor() as cr_till:
+                    cr_till.execute(
+                        SQL(
+                            "UPDATE res_partner SET write_date = NOW() AT TIME ZONE 'UTC'"
+                            " WHERE id = %s",
+                            member,
+                        )
+                    )
+            # the action locks the member's row before changing it, like a balance debit
+            sends.env.cr.execute(
+                SQL("SELECT id FROM res_partner WHERE id = %s FOR NO KEY UPDATE", member)
+            )
+            return original(sends, campaign, now)
+
+        with patch.object(
+            MemberCampaignSend,
+            "_run_actions",
+            autospec=True,
+            side_effect=lock_member_after_a_till_sale,
+        ):
+            self.assertEqual(self._process(), MEMBERS)
+        self.assertEqual(len(calls), MEMBERS // 2 + 1, "the first batch ran twice")
+        self.assertEqual(calls[0], calls[1])
+        sms, states = self._committed_state()
+        self.assertEqual(sms, dict.fromkeys(self.partner_ids, 1))
+        self.assertEqual(states, {"sent": MEMBERS})
+
+    def test_outbox_queue_runs_at_once(self):
+        """Messages claimed in a committed batch leave at once: Odoo's SMS queue cron is
+        triggered with them, not left to its hourly run (which may fall in the quiet hours)."""
+        before = fields.Datetime.now()
+        self._process()
+        with self.registry.cursor() as cr:
+            cr.execute(
+                SQL(
+                    """SELECT d.module || '.' || d.name, MAX(t.call_at)
+                         FROM ir_cron_trigger t
+                         JOIN ir_model_data d ON d.model = 'ir.cron' AND d.res_id = t.cron_id
+                        WHERE t.id > %s
+                        GROUP BY 1""",
+                    self.last_trigger,
+                )
+            )
+            triggered = dict(cr.fetchall())
+        self.assertEqual(list(triggered), ["sms.ir_cron_sms_scheduler_action"])
+        self.assertLessEqual(
+            triggered["sms.ir_cron_sms_scheduler_action"], before + timedelta(minutes=1)
+        )
+
+    def _drop_triggers(self):
+        with self.registry.cursor() as cr:
+            cr.execute(SQL("DELETE FROM ir_cron_trigger WHERE id > %s", self.last_trigger))
 
     def _drop_campaign(self, campaign_id):
         with self.registry.cursor() as cr:
