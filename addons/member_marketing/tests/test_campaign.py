@@ -28,6 +28,17 @@ class TestCampaign(SMSCase, MemberMarketingCase):
         )
         cls.phone_seq = iter(range(10, 99))
 
+    def _mail_template(self, name, body_html):
+        return self.env["mail.template"].create(
+            {
+                "name": name,
+                "model_id": self.env["ir.model"]._get_id("res.partner"),
+                "subject": "News for {{ object.name }}",
+                "email_to": "{{ object.email_formatted }}",
+                "body_html": body_html,
+            }
+        )
+
     def _contact(self, name, orders=((5, 100.0),), **vals):
         vals = {"consent_sms": True, "phone": f"+86138001380{next(self.phone_seq)}", **vals}
         return self._member(name, list(orders), **vals)
@@ -233,15 +244,7 @@ class TestCampaign(SMSCase, MemberMarketingCase):
         the lines the campaign adds, not in the language of the user running the cron."""
         self.env["res.lang"]._activate_lang("zh_CN")
         self.sms_template.with_context(lang="zh_CN").body = "您好 {{ object.name }}"
-        mail_template = self.env["mail.template"].create(
-            {
-                "name": "Newsletter",
-                "model_id": self.env["ir.model"]._get_id("res.partner"),
-                "subject": "News for {{ object.name }}",
-                "email_to": "{{ object.email_formatted }}",
-                "body_html": "<p>News</p>",
-            }
-        )
+        mail_template = self._mail_template("Newsletter", "<p>News</p>")
         mail_template.with_context(lang="zh_CN").subject = "{{ object.name }} 的会员资讯"
         english = self._contact("Anna", lang="en_US", consent_email=True, email="a@example.com")
         chinese = self._contact("王芳", lang="zh_CN", consent_email=True, email="w@example.com")
@@ -337,15 +340,7 @@ class TestCampaign(SMSCase, MemberMarketingCase):
     def test_email_campaign_and_broken_template(self):
         reader = self._contact("Email reader", consent_email=True, email="reader@example.com")
         self._refresh()
-        template = self.env["mail.template"].create(
-            {
-                "name": "Test email",
-                "model_id": self.env["ir.model"]._get_id("res.partner"),
-                "subject": "News for {{ object.name }}",
-                "email_to": "{{ object.email_formatted }}",
-                "body_html": "<p>Hello <t t-out='object.name'/></p>",
-            }
-        )
+        template = self._mail_template("Test email", "<p>Hello <t t-out='object.name'/></p>")
         email = self._campaign(name="Email", channel="email", mail_template_id=template.id)
         broken_template = self.env["sms.template"].create(
             {
