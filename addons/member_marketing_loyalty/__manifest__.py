@@ -13,4 +13,5 @@
         "views/member_campaign_views.xml",
     ],
     "auto_install": True,
+    "uninstall_hook": "uninstall_hook",
 }

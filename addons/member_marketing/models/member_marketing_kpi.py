@@ -7,13 +7,23 @@ from .member_segment_engine import DEFAULT_TIMEZONE, PURCHASE_STATES
 class MemberMarketingKpi(models.Model):
     """Monthly chain figures per company, read straight from POS orders (SQL view).
 
-    * member share of sales: sales to identified members / all POS sales (net of refunds);
+    * member share of sales: sales to members / all POS sales (net of refunds);
     * repurchase rate: members who bought at least twice in the month / members who bought;
     * churn rate: members who bought the previous month but not this month / members who
       bought the previous month, for months that are over (empty for the current one).
 
+    Who is a member is ``_kpi_member_condition`` (here any identified customer of the order;
+    a card holder with member_loyalty): the same members make the member sales, the buyers,
+    the repeat buyers and the churn.
+
     Months are local to the company's time zone (its contact's, else the marketing default,
     as the segment engine); a refund is no purchase (as for the segments).
+
+    Grouped rows (by year, company, region, pivot totals) show each rate as the rate of the
+    summed figures, e.g. 100 * sum(member sales) / sum(POS sales), not as the average of the
+    monthly rates (a small store's 90 % would weigh as much as a big one's 10 %); empty when
+    the summed denominator is 0. The buyers summed over several months count a member once per
+    month they bought in: the repurchase rate of a year is that of its member-months.
     """
 
     _name = "member.marketing.kpi"
@@ -42,6 +52,28 @@ class MemberMarketingKpi(models.Model):
 
     # what the figures are grouped by (a column of the view) and how an order gives it
     _kpi_key = "company_id"
+    # each rate (its field's aggregator, "avg") and the figures it divides, summed when grouped
+    _kpi_rates = {
+        "member_share": ("member_sales", "total_sales"),
+        "repurchase_rate": ("repeat_buyers", "buyers"),
+        "churn_rate": ("churned", "previous_buyers"),
+    }
+
+    def _read_group_select(self, aggregate_spec, query):
+        # a group's rate is the rate of its sums (read_group, pivot, graph, grouped lists, and
+        # their order and having, all go through here), whether or not its figures were asked
+        fname, __, func = aggregate_spec.partition(":")
+        if func == "avg" and fname in self._kpi_rates:
+            numerator, denominator = (
+                self._read_group_select(f"{figure}:sum", query) for figure in self._kpi_rates[fname]
+            )
+            return SQL("ROUND((100.0 * %s / NULLIF(%s, 0))::numeric, 1)", numerator, denominator)
+        return super()._read_group_select(aggregate_spec, query)
+
+    def _kpi_member_condition(self):
+        """SQL condition on the POS order ``o``: its customer is a member (their sales are
+        member sales, they are buying members). Bridges narrow it, e.g. to card holders."""
+        return SQL("o.partner_id IS NOT NULL")
 
     def _kpi_order_key(self):
         return SQL("o.company_id")
@@ -64,19 +96,18 @@ class MemberMarketingKpi(models.Model):
                            COALESCE(NULLIF(cp.tz, ''), (SELECT value FROM ir_config_parameter
                                      WHERE key = 'member_marketing.timezone'), %(default_tz)s)
                        )::date AS month,
-                       o.partner_id, o.amount_total
+                       o.partner_id, o.amount_total, (%(member)s) AS is_member
                   FROM pos_order o
                   JOIN res_company co ON co.id = o.company_id
                   JOIN res_partner cp ON cp.id = co.partner_id
                  WHERE o.state IN %(states)s AND %(order_key)s IS NOT NULL
             ), sales AS (
                 SELECT %(key)s, month, SUM(amount_total) AS total_sales,
-                       COALESCE(SUM(amount_total) FILTER (WHERE partner_id IS NOT NULL), 0)
-                           AS member_sales
+                       COALESCE(SUM(amount_total) FILTER (WHERE is_member), 0) AS member_sales
                   FROM orders GROUP BY %(key)s, month
             ), buyers AS (
                 SELECT %(key)s, month, partner_id, COUNT(*) AS orders
-                  FROM orders WHERE partner_id IS NOT NULL AND amount_total >= 0
+                  FROM orders WHERE is_member AND amount_total >= 0
                  GROUP BY %(key)s, month, partner_id
             ), members AS (
                 SELECT %(key)s, month, COUNT(*) AS buyers,
@@ -110,6 +141,7 @@ class MemberMarketingKpi(models.Model):
             """,
                 view=SQL.identifier(self._table),
                 order_key=self._kpi_order_key(),
+                member=self._kpi_member_condition(),
                 key=key,
                 columns=columns,
                 joins=joins,

@@ -8,6 +8,22 @@ from .common import MemberMarketingCase, insert_orders
 
 @tagged("post_install", "-at_install")
 class TestMarketingKpi(MemberMarketingCase):
+    @classmethod
+    def _member(cls, name, orders=(), **vals):
+        partner = super()._member(name, orders, **vals)
+        # with member_loyalty (bridge member_marketing_loyalty) only a card holder is a member
+        # in the figures: these members hold one, as if enrolled at a till
+        if "member_number" in partner._fields:
+            cls.env.cr.execute(
+                SQL(
+                    "UPDATE res_partner SET member_number = %s WHERE id = %s",
+                    f"MM-TEST-{partner.id}",
+                    partner.id,
+                )
+            )
+            partner.invalidate_recordset(["member_number"])
+        return partner
+
     def test_share_repurchase_and_churn(self):
         # May 2026: A, B and C buy; June 2026 (today is June 15): A buys twice, B once, C not
         today = date(2026, 6, 15)
@@ -41,6 +57,7 @@ class TestMarketingKpi(MemberMarketingCase):
         self.assertEqual(kpi.churn_rate, 33.3)
 
     def _order(self, partner, when, amount):
+        """A paid POS order of ``partner`` (empty: a walk-in customer) at ``when`` (UTC)."""
         session = self.env["pos.session"].search([], limit=1)
         self.env.cr.execute(
             SQL(
@@ -53,7 +70,7 @@ class TestMarketingKpi(MemberMarketingCase):
                 f"MM-TEST/{partner.id}/{when}",
                 amount,
                 amount,
-                partner.id,
+                partner.id or None,
                 when,
             )
         )
@@ -93,3 +110,56 @@ class TestMarketingKpi(MemberMarketingCase):
         self.assertEqual(
             (current.previous_buyers, current.churned, current.churn_rate), (0, 0, 0.0)
         )
+
+    def test_grouped_rates_are_rates_of_the_sums(self):
+        """A year's (or a region's, or the pivot total's) rates weigh each month by its size:
+        April is big and mostly walk-in, May small and mostly members; averaging the monthly
+        rates would show 50 % member share instead of 12 %."""
+        a, b, c, d, e = (self._member(name) for name in "ABCDE")
+        walk_in = self.env["res.partner"]
+        # March: A, B, C and D buy (the buyers April's churn starts from)
+        for member in (a, b, c, d):
+            company = self._order(member, datetime(2025, 3, 10, 10), 10.0)
+        # April: 4000 of sales, 400 to members (10 %); A buys twice, B and C once (1 repeat of
+        # 3, 33.3 %); D does not come back (churn 1 of 4, 25 %)
+        self._order(a, datetime(2025, 4, 3, 10), 100.0)
+        self._order(a, datetime(2025, 4, 20, 10), 100.0)
+        self._order(b, datetime(2025, 4, 5, 10), 100.0)
+        self._order(c, datetime(2025, 4, 6, 10), 100.0)
+        self._order(walk_in, datetime(2025, 4, 7, 10), 3600.0)
+        # May: 100 of sales, 90 to E (90 %); E buys once (0 %); A, B and C are gone (100 %)
+        self._order(e, datetime(2025, 5, 8, 10), 90.0)
+        self._order(walk_in, datetime(2025, 5, 9, 10), 10.0)
+        self.env.flush_all()
+        Kpi = self.env["member.marketing.kpi"]
+        domain = [
+            ("company_id", "=", company.id),
+            ("month", ">=", "2025-04-01"),
+            ("month", "<=", "2025-05-01"),
+        ]
+        april, may = Kpi.search(domain, order="month")
+        # each month's row keeps its own rates
+        self.assertEqual((april.member_share, may.member_share), (10.0, 90.0))
+        self.assertEqual((april.repurchase_rate, may.repurchase_rate), (33.3, 0.0))
+        self.assertEqual((april.churn_rate, may.churn_rate), (25.0, 100.0))
+        # the year as the pivot, graph and grouped list read it (only the rates asked for)
+        [year] = Kpi.read_group(
+            domain, ["member_share", "repurchase_rate", "churn_rate"], ["month:year"]
+        )
+        rates = (year["member_share"], year["repurchase_rate"], year["churn_rate"])
+        # 490 / 4100; 1 repeat / 4 member-months; 4 churned / 7 previous buyers
+        self.assertEqual(rates, (12.0, 25.0, 57.1))
+        [(total_sales, member_share, buyers, repurchase_rate)] = Kpi._read_group(
+            domain,
+            aggregates=["total_sales:sum", "member_share:avg", "buyers:sum", "repurchase_rate:avg"],
+        )
+        self.assertEqual(
+            (total_sales, member_share, buyers, repurchase_rate), (4100, 12.0, 4, 25.0)
+        )
+        # March has no previous buyers: no churn rate, rather than 0 %
+        march = Kpi.read_group(
+            [("company_id", "=", company.id), ("month", "=", "2025-03-01")],
+            ["churn_rate"],
+            ["month:year"],
+        )
+        self.assertIs(march[0]["churn_rate"], False)

@@ -1,1 +1,1 @@
-from . import test_bonus_points, test_notices, test_triggers
+from . import test_bonus_points, test_kpi, test_notices, test_triggers
