@@ -1,18 +1,21 @@
 import logging
 import math
 from ast import literal_eval
+from datetime import datetime, time, timedelta
 
 import psycopg2
 import pytz
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, mute_logger
 
 _logger = logging.getLogger(__name__)
 
 # two-sided 95% normal quantile
 Z_95 = 1.959963984540054
+# the group allowed to give value away (coupons, bonus points) through a campaign
+MANAGER_GROUP = "member_marketing.group_member_marketing_manager"
 
 
 class MemberCampaign(models.Model):
@@ -94,6 +97,10 @@ class MemberCampaign(models.Model):
     )
     coupon_points = fields.Float(default=1.0, help="Points loaded on each coupon.")
     coupon_validity_days = fields.Integer(string="Coupon Valid For (days)", help="0: no expiry.")
+    can_edit_rewards = fields.Boolean(
+        compute="_compute_can_edit_rewards",
+        help="The current user may set the rewards (coupons, points) of campaigns.",
+    )
     control_percent = fields.Float(
         string="Control Group (%)",
         default=10.0,
@@ -142,6 +149,53 @@ class MemberCampaign(models.Model):
             "The control group is between 0 and 100%.",
         ),
     ]
+
+    @api.depends_context("uid")
+    def _compute_can_edit_rewards(self):
+        self.can_edit_rewards = self.env.user.has_group(MANAGER_GROUP)
+
+    @api.model
+    def _get_reward_fields(self):
+        """Fields that give value away to the recipients: set by marketing administrators
+        only (hook for bridges)."""
+        return ["coupon_program_id", "coupon_points", "coupon_validity_days"]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self._can_set_rewards():
+            defaults = self.default_get(self._get_reward_fields())
+            for vals in vals_list:
+                self._check_rewards_unchanged(vals, defaults)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self._can_set_rewards():
+            for campaign in self:
+                current = {name: campaign[name] for name in self._get_reward_fields()}
+                campaign._check_rewards_unchanged(vals, current)
+        return super().write(vals)
+
+    def _can_set_rewards(self):
+        return self.env.su or self.env.user.has_group(MANAGER_GROUP)
+
+    def _check_rewards_unchanged(self, vals, current):
+        """Refuse ``vals`` if they change a reward field from its ``current`` value: a user
+        creates and runs campaigns, an administrator decides what they give away."""
+        changed = [
+            field
+            for field in map(self._fields.get, self._get_reward_fields())
+            if field.name in vals
+            and field.convert_to_cache(vals[field.name], self, validate=False)
+            != field.convert_to_cache(current.get(field.name), self, validate=False)
+        ]
+        if changed:
+            raise AccessError(
+                self.env._(
+                    "Only Member Marketing administrators can set what a campaign gives away "
+                    "(%(fields)s). Ask an administrator to set it.",
+                    fields=", ".join(field._description_string(self.env) for field in changed),
+                )
+            )
 
     @api.constrains("audience_domain")
     def _check_audience_domain(self):
@@ -489,3 +543,17 @@ class MemberCampaign(models.Model):
         if start < end:
             return start <= hour < end
         return hour >= start or hour < end
+
+    @api.model
+    def _get_quiet_hours_end(self, now, timezone):
+        """The next end of the quiet hours in ``timezone`` after ``now`` (both naive UTC): when
+        a message held back at ``now`` may leave."""
+        _start, end = self._get_quiet_hours()
+        tz = pytz.timezone(timezone)
+        local = pytz.utc.localize(now).astimezone(tz)
+        end_minutes = round(end * 60) % (24 * 60)
+        day = local.date()
+        if local.hour * 60 + local.minute >= end_minutes:
+            day += timedelta(days=1)
+        end_local = tz.localize(datetime.combine(day, time(*divmod(end_minutes, 60))))
+        return end_local.astimezone(pytz.utc).replace(tzinfo=None)

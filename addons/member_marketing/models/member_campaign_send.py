@@ -1,4 +1,5 @@
 import logging
+import uuid
 from collections import defaultdict
 from datetime import timedelta
 
@@ -75,7 +76,14 @@ class MemberCampaignSend(models.Model):
     sms_uuid = fields.Char(string="SMS UUID", readonly=True, index="btree_not_null")
     mail_id = fields.Integer(string="Email ID", readonly=True)
     coupon_id = fields.Many2one("loyalty.card", readonly=True, ondelete="set null")
-    access_token = fields.Char(readonly=True, copy=False, groups="base.group_system")
+    # the opt-out link's secret: 32 random hex digits, as ``member.campaign._enqueue`` inserts
+    # them (``replace(gen_random_uuid()::text, '-', '')``) for sends created in SQL
+    access_token = fields.Char(
+        readonly=True,
+        copy=False,
+        groups="base.group_system",
+        default=lambda self: uuid.uuid4().hex,
+    )
     converted = fields.Boolean(readonly=True)
     revenue = fields.Float(digits="Product Price", readonly=True, aggregator="sum")
 
@@ -285,11 +293,12 @@ class MemberCampaignSend(models.Model):
         for campaign, sends in to_send.grouped("campaign_id").items():
             try:
                 with self.env.cr.savepoint():
-                    codes = sends._run_actions(campaign, now)
-                    if campaign.channel == "sms":
-                        sends._queue_sms(campaign, now, codes)
-                    else:
-                        sends._queue_email(campaign, now, codes)
+                    for part in sends._one_per_member():
+                        codes = part._run_actions(campaign, now)
+                        if campaign.channel == "sms":
+                            part._queue_sms(campaign, now, codes)
+                        else:
+                            part._queue_email(campaign, now, codes)
             except RETRYABLE_ERRORS:
                 # a concurrent transaction, not the campaign: the snapshot is stale for the
                 # whole batch, only a new transaction can succeed
@@ -301,6 +310,20 @@ class MemberCampaignSend(models.Model):
             else:
                 channels.add(campaign.channel)
         return channels
+
+    def _one_per_member(self):
+        """These sends in parts where each member appears once: messages and coupon codes are
+        rendered per member, so two occurrences of one campaign for a member in one batch (two
+        segment entries, within the frequency cap) make two messages, each with its coupon."""
+        parts = []
+        seen = defaultdict(int)
+        for send in self:
+            index = seen[send.partner_id]
+            seen[send.partner_id] += 1
+            if index == len(parts):
+                parts.append(self.browse())
+            parts[index] |= send
+        return parts
 
     def _run_actions(self, campaign, now):
         """Run the campaign's actions for these treatment sends before the message is queued,

@@ -200,21 +200,86 @@ class TestCampaign(SMSCase, MemberMarketingCase):
         self.assertEqual(campaign.control_converted, 1)
         self.assertEqual(campaign.sent_count, 0)
 
+    def _opt_out_path(self, partner):
+        words = (word for sms in self._sms_of(partner) for word in sms.body.split())
+        return urlparse(next(word for word in words if "/optout/" in word)).path
+
+    def _post(self, path):
+        """Submit the opt-out page's form as a phone's browser does: a POST without a body."""
+        return self.opener.post(self.base_url() + path, timeout=12)
+
+    def test_opt_out_link_opened_asks_first(self):
+        """Opening the link (or a link preview fetching it) only shows a page whose button
+        opts out: the member still receives campaigns."""
+        member = self._contact("Previewed")
+        self._refresh()
+        self._run(self._campaign())
+        path = self._opt_out_path(member)
+        response = self.url_open(path)
+        self.assertEqual(self.url_open(path, head=True).status_code, 200)
+        self.env.invalidate_all()
+        self.assertTrue(member.consent_sms)
+        self.assertFalse(member.phone_sanitized_blacklisted)
+        self.assertEqual(self._sms_of(member).state, "outgoing", "the campaign SMS still leaves")
+        second = self._campaign(name="After the preview")
+        self._run(second, now=NOW + timedelta(days=8))
+        self.assertEqual(second.send_ids.state, "sent")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("text/html", response.headers["Content-Type"])
+        self.assertIn('name="viewport"', response.text)
+        self.assertIn(f'<form method="post" action="{path}">', response.text)
+        self.assertIn(">Unsubscribe</button>", response.text)
+        self.assertNotIn("no more marketing SMS", response.text)
+
     def test_opt_out_link_is_honoured_at_once(self):
         member = self._contact("Unsubscriber")
         self._refresh()
         self._run(self._campaign())
-        url = next(word for word in self._sms_of(member).body.split() if "/optout/" in word)
-        response = self.url_open(urlparse(url).path)
+        response = self._post(self._opt_out_path(member))
         self.assertEqual(response.status_code, 200)
         self.assertIn("no more marketing SMS", response.text)
+        self.assertNotIn("<form", response.text)
         self.assertFalse(member.consent_sms)
         self.assertTrue(member.consent_sms_date)
         self.assertTrue(member.phone_sanitized_blacklisted)
         second = self._campaign(name="After opt-out")
         self._run(second, now=NOW + timedelta(days=8))
         self.assertEqual(second.send_ids.state, "skipped")
-        self.assertEqual(self.url_open("/member_marketing/optout/doesnotexist").status_code, 404)
+        for method in (self.url_open, self._post):
+            response = method("/member_marketing/optout/doesnotexist")
+            self.assertEqual(response.status_code, 404)
+            self.assertIn("This opt-out link is not valid.", response.text)
+            response = method("/member_marketing/optout/%3Cscript%3Ealert(1)")
+            self.assertEqual(response.status_code, 400)
+            self.assertNotIn("<script>", response.text)
+
+    def test_send_created_by_the_orm_has_a_working_opt_out_link(self):
+        """A send created with create() (not queued in SQL) gets a token like the queued ones:
+        its SMS carries a link that opts the member out."""
+        member = self._contact("Created by the ORM")
+        queued = self._contact("Queued in SQL")
+        self._refresh()
+        campaign = self._campaign(audience_domain=f"[('id', '=', {queued.id})]")
+        campaign._enqueue(now=NOW)
+        self.env["member.campaign.send"].create(
+            {
+                "campaign_id": campaign.id,
+                "partner_id": member.id,
+                "occurrence": "broadcast-orm",
+                "group_type": "treatment",
+                "channel": "sms",
+            }
+        )
+        self.env["member.campaign.send"]._process_queue(now=NOW)
+        tokens = [self._opt_out_path(partner).rsplit("/", 1)[1] for partner in (member, queued)]
+        for token in tokens:
+            self.assertRegex(token, r"^[0-9a-f]{32}$", "same format on both paths")
+        self.assertNotEqual(tokens[0], tokens[1])
+        response = self._post(self._opt_out_path(member))
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("no more marketing SMS", response.text)
+        self.assertFalse(member.consent_sms)
+        self.assertTrue(queued.consent_sms)
 
     def test_opt_out_cancels_queued_campaign_sms(self):
         """An opt-out before Odoo's SMS queue ran: the campaign SMS waiting in the outbox is
@@ -230,8 +295,7 @@ class TestCampaign(SMSCase, MemberMarketingCase):
         notice_sms = self._sms_of(member) - campaign_sms
         self.assertTrue(notice.filtered(lambda log: log.channel == "sms"))
         self.assertEqual((campaign_sms | notice_sms).mapped("state"), ["outgoing", "outgoing"])
-        url = next(word for word in campaign_sms.body.split() if "/optout/" in word)
-        self.assertEqual(self.url_open(urlparse(url).path).status_code, 200)
+        self.assertEqual(self._post(self._opt_out_path(member)).status_code, 200)
         self.assertEqual(campaign_sms.state, "canceled")
         self.assertEqual(notice_sms.state, "outgoing")
         self.assertEqual(
@@ -360,6 +424,41 @@ class TestCampaign(SMSCase, MemberMarketingCase):
         )
         self.assertTrue(broken.send_ids.error)
         self.assertEqual(broken.failed_count, 1)
+
+    def test_two_occurrences_of_a_member_in_one_batch_make_two_emails(self):
+        """Two due sends of one email campaign for one member (two segment entries, within
+        the frequency cap) in one batch: two emails, each with its own coupon code."""
+        reader = self._contact("Twice entered", consent_email=True, email="twice@example.com")
+        self._refresh()
+        program = self.env["loyalty.program"].create(
+            {"name": "Come back", "program_type": "coupons"}
+        )
+        template = self._mail_template(
+            "Coupon email",
+            "<p>Code <t t-out=\"ctx.get('coupon_codes', {}).get(object.id)\"/></p>",
+        )
+        campaign = self._campaign(
+            channel="email", mail_template_id=template.id, coupon_program_id=program.id
+        )
+        campaign.send_ids.unlink()
+        sends = self.env["member.campaign.send"].create(
+            [
+                {
+                    "campaign_id": campaign.id,
+                    "partner_id": reader.id,
+                    "occurrence": occurrence,
+                    "group_type": "treatment",
+                    "channel": "email",
+                }
+                for occurrence in ("segment-1", "segment-2")
+            ]
+        )
+        self.env["member.campaign.send"]._process_queue(now=NOW)
+        self.assertEqual(sends.mapped("state"), ["sent", "sent"])
+        mails = self.env["mail.mail"].sudo().browse(sends.mapped("mail_id"))
+        self.assertEqual(len(mails), 2, "one email per send")
+        for send, mail in zip(sends, mails, strict=True):
+            self.assertIn(f"Code {send.coupon_id.code}", mail.body_html)
 
     def test_start_requires_a_template(self):
         campaign = self.env["member.campaign"].create({"name": "No template", "channel": "sms"})

@@ -1,6 +1,6 @@
 from odoo.exceptions import AccessError
 from odoo.service.model import get_public_method
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import MemberMarketingCase
 
@@ -29,3 +29,78 @@ class TestRefreshSecurity(MemberMarketingCase):
         )
         segment.with_user(manager).action_refresh()
         self.assertEqual(self._profile(buyer).order_count, 1)
+
+
+@tagged("post_install", "-at_install")
+class TestCampaignRewardsSecurity(MemberMarketingCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.user = new_test_user(
+            cls.env, login="mm_campaigner", groups="member_marketing.group_member_marketing_user"
+        )
+        cls.manager = new_test_user(
+            cls.env, login="mm_boss", groups="member_marketing.group_member_marketing_manager"
+        )
+        cls.sms_template = cls.env["sms.template"].create(
+            {
+                "name": "Rewards test",
+                "model_id": cls.env["ir.model"]._get_id("res.partner"),
+                "body": "Hello {{ object.name }}",
+            }
+        )
+        cls.program = cls.env["loyalty.program"].create(
+            {"name": "Free coffee", "program_type": "coupons"}
+        )
+
+    def test_user_runs_campaigns_but_cannot_give_coupons(self):
+        with Form(self.env["member.campaign"].with_user(self.user)) as form:
+            form.name = "No gift"
+            form.sms_template_id = self.sms_template
+        campaign = form.record
+        campaign.action_start()
+        self.assertEqual(campaign.state, "running")
+        Campaign = self.env["member.campaign"].with_user(self.user)
+        with self.assertRaisesRegex(AccessError, "administrators.*Coupon Program"):
+            Campaign.create({"name": "Gift", "coupon_program_id": self.program.id})
+        with self.assertRaisesRegex(AccessError, "administrators.*Coupon Program"):
+            campaign.coupon_program_id = self.program
+        campaign.invalidate_recordset()
+        self.assertFalse(campaign.coupon_program_id)
+        # an administrator sets the coupons: users may no longer change how many points each
+        # one is worth, nor remove them
+        campaign.with_user(self.manager).write(
+            {"coupon_program_id": self.program.id, "coupon_points": 2.0}
+        )
+        for vals in ({"coupon_points": 100.0}, {"coupon_program_id": False}):
+            with self.assertRaises(AccessError):
+                campaign.write(vals)
+        campaign.write({"coupon_program_id": self.program.id, "name": "Coupon day"})
+        self.assertEqual(
+            (campaign.name, campaign.coupon_program_id, campaign.coupon_points),
+            ("Coupon day", self.program, 2.0),
+        )
+
+    def test_user_sees_coupons_read_only(self):
+        campaign = (
+            self.env["member.campaign"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "name": "Coupon day",
+                    "sms_template_id": self.sms_template.id,
+                    "coupon_program_id": self.program.id,
+                }
+            )
+        )
+        form = Form(campaign.with_user(self.user))
+        self.assertEqual(form.coupon_program_id, self.program)
+        for field in ("coupon_program_id", "coupon_points", "coupon_validity_days"):
+            with self.assertRaisesRegex(AssertionError, "readonly"):
+                setattr(form, field, False)
+        form.name = "Coupon day (renamed)"
+        form.save()
+        self.assertEqual(campaign.name, "Coupon day (renamed)")
+        with Form(campaign.with_user(self.manager)) as form:
+            form.coupon_points = 3.0
+        self.assertEqual(campaign.coupon_points, 3.0)

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 
@@ -50,6 +50,10 @@ class MemberCampaign(models.Model):
     _sql_constraints = [
         ("bonus_points_positive", "CHECK(bonus_points >= 0)", "Bonus points cannot be negative."),
     ]
+
+    @api.model
+    def _get_reward_fields(self):
+        return [*super()._get_reward_fields(), "bonus_points"]
 
     def _get_trigger_query(self, today, now):
         if self.trigger_type == "tier_upgraded":

@@ -32,10 +32,24 @@ class MemberNotice(models.Model):
             return self.env["member.notice.log"]
 
     @api.model
-    def _cron_notify_points_expiring(self, today=None):
+    def _cron_notify_points_expiring(self, today=None, now=None):
         """Remind members of points expiring within the configured days (once per expiry
-        date and channel: the reference is the expiry date)."""
-        today = today or fields.Date.context_today(self)
+        date and channel: the reference is the expiry date).
+
+        Not in the quiet hours of the chain's time zone, like campaigns: a run in them sends
+        nothing and schedules an extra run at their end (the daily schedule stays as it is)."""
+        now = now or fields.Datetime.now()
+        Campaign = self.env["member.campaign"]
+        timezone = self.env["member.segment.engine"]._get_timezone()
+        if Campaign._is_quiet_hour(now, timezone):
+            cron = self.env.ref(
+                "member_marketing_loyalty.ir_cron_notice_points_expiring", raise_if_not_found=False
+            )
+            if cron:
+                # sudo: the cron's user need not manage scheduled actions
+                cron.sudo()._trigger(at=Campaign._get_quiet_hours_end(now, timezone))
+            return self.env["member.notice.log"]
+        today = today or fields.Date.context_today(self.with_context(tz=timezone), now)
         days = self.env["member.segment.engine"]._get_param("points_expiring_notice_days", 30)
         rows = (
             self.env["member.points.lot"]

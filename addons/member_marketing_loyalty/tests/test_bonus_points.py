@@ -1,4 +1,5 @@
-from odoo.tests import tagged
+from odoo.exceptions import AccessError
+from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import SQL
 
 from .common import MarketingLoyaltyCase
@@ -63,3 +64,33 @@ class TestBonusPoints(MarketingLoyaltyCase):
             )
         )
         self.assertEqual([row[0] for row in self.env.cr.fetchall()], [member.id])
+
+    def test_only_administrators_give_bonus_points(self):
+        """A campaign user runs the campaigns an administrator configured with bonus points and
+        sees the points, read-only; only an administrator sets them."""
+        user = new_test_user(
+            self.env, login="mml_user", groups="member_marketing.group_member_marketing_user"
+        )
+        manager = new_test_user(
+            self.env, login="mml_manager", groups="member_marketing.group_member_marketing_manager"
+        )
+        Campaign = self.env["member.campaign"].with_user(user)
+        vals = {"name": "Upgrade gift", "trigger_type": "tier_upgraded"}
+        vals["sms_template_id"] = self.sms_template.id
+        with self.assertRaisesRegex(AccessError, "administrators.*Bonus Points"):
+            Campaign.create({**vals, "bonus_points": 50})
+        own = Campaign.create(vals)
+        with self.assertRaisesRegex(AccessError, "administrators.*Bonus Points"):
+            own.bonus_points = 50
+        own.invalidate_recordset()
+        self.assertEqual(own.bonus_points, 0)
+
+        configured = Campaign.with_user(manager).create({**vals, "bonus_points": 50})
+        form = Form(configured.with_user(user))
+        self.assertEqual(form.bonus_points, 50)
+        with self.assertRaisesRegex(AssertionError, "readonly"):
+            form.bonus_points = 500
+        with self.assertRaisesRegex(AccessError, "Bonus Points"):
+            configured.with_user(user).bonus_points = 500
+        configured.with_user(user).action_start()
+        self.assertEqual((configured.state, configured.bonus_points), ("running", 50))

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from odoo import fields
 from odoo.tests import tagged
@@ -69,11 +69,36 @@ class TestLoyaltyNotices(MarketingLoyaltyCase):
         today = fields.Date.context_today(member)
         member.member_points_lot_ids.sudo().expiry_date = today + timedelta(days=10)
         Notice = self.env["member.notice"]
-        Notice._cron_notify_points_expiring(today)
+        noon = datetime(2026, 6, 15, 4, 0)  # 12:00 in Asia/Shanghai: not in the quiet hours
+        Notice._cron_notify_points_expiring(today, now=noon)
         log = self._logs(member, "points_expiring")
         self.assertEqual(log.reference, f"points-expiring:{today + timedelta(days=10)}")
         self.assertIn("80 points expire", self._sms_body(log))
-        Notice._cron_notify_points_expiring(today)
+        Notice._cron_notify_points_expiring(today, now=noon)
+        self.assertEqual(len(self._logs(member, "points_expiring")), 1, "reminded once")
+
+    def test_points_expiring_waits_for_the_end_of_quiet_hours(self):
+        """The daily reminder run at 02:00 in Beijing sends nothing and runs again at 09:00,
+        when it reminds the member once; a later run of the day sends nothing more."""
+        member = self._contact("Sleeping")
+        member._member_adjust("points", 80, "goodwill", "mml-n-5")
+        member.member_points_lot_ids.sudo().expiry_date = date(2026, 6, 25)
+        cron = self.env.ref("member_marketing_loyalty.ir_cron_notice_points_expiring")
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        Trigger.search([("cron_id", "=", cron.id)]).unlink()
+        Notice = self.env["member.notice"]
+        night = datetime(2026, 6, 14, 18, 0)  # 02:00 on 15 June in Asia/Shanghai
+        self.assertFalse(Notice._cron_notify_points_expiring(now=night))
+        self.assertFalse(self._logs(member, "points_expiring"))
+        self.assertFalse(self.env["sms.sms"].sudo().search([("body", "ilike", "points expire")]))
+        trigger = Trigger.search([("cron_id", "=", cron.id)])
+        self.assertEqual(trigger.call_at, datetime(2026, 6, 15, 1, 0), "09:00 in Asia/Shanghai")
+
+        Notice._cron_notify_points_expiring(now=trigger.call_at)
+        log = self._logs(member, "points_expiring")
+        self.assertEqual(log.reference, "points-expiring:2026-06-25")
+        self.assertIn("80 points expire", self._sms_body(log))
+        Notice._cron_notify_points_expiring(now=datetime(2026, 6, 15, 10, 0))  # 18:00
         self.assertEqual(len(self._logs(member, "points_expiring")), 1, "reminded once")
 
     def test_demo_history_sends_no_notices(self):
