@@ -4,6 +4,21 @@ from odoo.tests import TransactionCase
 from odoo.tools import SQL
 
 
+def hold_member_card(partner):
+    """With member_loyalty (bridge member_marketing_loyalty) only a card holder is a member in
+    the monthly figures: give ``partner`` a member number, as if enrolled at a till."""
+    if "member_number" in partner._fields:
+        partner.env.cr.execute(
+            SQL(
+                "UPDATE res_partner SET member_number = %s WHERE id = %s",
+                f"MM-TEST-{partner.id}",
+                partner.id,
+            )
+        )
+        partner.invalidate_recordset(["member_number"])
+    return partner
+
+
 def insert_orders(env, partner, orders, today):
     """Insert paid POS orders directly: the segment SQL reads only ``pos_order`` (the
     triggers on it log the member for the next refresh, whoever inserts).

@@ -3,26 +3,14 @@ from datetime import date, datetime
 from odoo.tests import tagged
 from odoo.tools import SQL
 
-from .common import MemberMarketingCase, insert_orders
+from .common import MemberMarketingCase, hold_member_card, insert_orders
 
 
 @tagged("post_install", "-at_install")
 class TestMarketingKpi(MemberMarketingCase):
     @classmethod
     def _member(cls, name, orders=(), **vals):
-        partner = super()._member(name, orders, **vals)
-        # with member_loyalty (bridge member_marketing_loyalty) only a card holder is a member
-        # in the figures: these members hold one, as if enrolled at a till
-        if "member_number" in partner._fields:
-            cls.env.cr.execute(
-                SQL(
-                    "UPDATE res_partner SET member_number = %s WHERE id = %s",
-                    f"MM-TEST-{partner.id}",
-                    partner.id,
-                )
-            )
-            partner.invalidate_recordset(["member_number"])
-        return partner
+        return hold_member_card(super()._member(name, orders, **vals))
 
     def test_share_repurchase_and_churn(self):
         # May 2026: A, B and C buy; June 2026 (today is June 15): A buys twice, B once, C not

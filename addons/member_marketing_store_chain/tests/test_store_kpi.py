@@ -1,5 +1,6 @@
 from odoo.tests import new_test_user, tagged
-from odoo.tools import SQL
+
+from odoo.addons.member_marketing.tests.common import hold_member_card
 
 from .common import NOW, StoreMarketingCase
 
@@ -8,19 +9,7 @@ from .common import NOW, StoreMarketingCase
 class TestStoreKpi(StoreMarketingCase):
     @classmethod
     def _buyer(cls, name, purchases):
-        partner = super()._buyer(name, purchases)
-        # with member_loyalty (bridge member_marketing_loyalty) only a card holder is a member
-        # in the figures: these buyers hold one, as if enrolled at a till
-        if "member_number" in partner._fields:
-            cls.env.cr.execute(
-                SQL(
-                    "UPDATE res_partner SET member_number = %s WHERE id = %s",
-                    f"MM-TEST-{partner.id}",
-                    partner.id,
-                )
-            )
-            partner.invalidate_recordset(["member_number"])
-        return partner
+        return hold_member_card(super()._buyer(name, purchases))
 
     def test_member_share_and_repurchase_by_store(self):
         self._buyer("Twice", [(self.store_sh, 2, 100.0), (self.store_sh, 1, 100.0)])
