@@ -104,3 +104,10 @@ class TestCampaignRewardsSecurity(MemberMarketingCase):
         with Form(campaign.with_user(self.manager)) as form:
             form.coupon_points = 3.0
         self.assertEqual(campaign.coupon_points, 3.0)
+
+    def test_administrator_picks_a_coupon_program(self):
+        """A marketing administrator without any POS or sales role finds the coupon programs
+        to choose from (loyalty grants no employee the right to read them)."""
+        found = self.env["loyalty.program"].with_user(self.manager).name_search("Free coffee")
+        self.assertEqual([program_id for program_id, _name in found], [self.program.id])
+        self.assertFalse(self.manager.has_group("point_of_sale.group_pos_user"))
