@@ -160,34 +160,85 @@ class MemberCampaign(models.Model):
         only (hook for bridges)."""
         return ["coupon_program_id", "coupon_points", "coupon_validity_days"]
 
+    @api.model
+    def _get_user_fields_of_rewarded(self):
+        """What a campaign user may still change on a campaign that gives rewards: its name,
+        its messages, starting and stopping it; who receives the rewards (trigger, audience,
+        channel, control group) is an administrator's (hook for bridges)."""
+        return {
+            "name",
+            "active",
+            "state",
+            "date_start",
+            "broadcast_queued_on",
+            "sms_template_id",
+            "mail_template_id",
+            "respect_quiet_hours",
+            "conversion_days",
+        }
+
     @api.model_create_multi
     def create(self, vals_list):
         if not self._can_set_rewards():
+            # the values to be created, not only the ones given: defaults from the context and
+            # the user's own (ir.default) fill the fields left out
             defaults = self.default_get(self._get_reward_fields())
             for vals in vals_list:
-                self._check_rewards_unchanged(vals, defaults)
+                self._check_rewards_unchanged({**defaults, **vals}, self._get_no_rewards())
         return super().create(vals_list)
 
     def write(self, vals):
         if not self._can_set_rewards():
             for campaign in self:
-                current = {name: campaign[name] for name in self._get_reward_fields()}
-                campaign._check_rewards_unchanged(vals, current)
+                campaign._check_rewards_unchanged(vals, campaign._get_rewards())
+                targeting = set(vals) - self._get_user_fields_of_rewarded()
+                targeting -= set(self._get_reward_fields())  # unchanged: checked above
+                if targeting and campaign._get_changed_rewards(
+                    campaign._get_rewards(), self._get_no_rewards()
+                ):
+                    raise AccessError(
+                        self.env._(
+                            "Campaign %(campaign)s gives rewards: only Member Marketing"
+                            " administrators can change who receives them (%(fields)s).",
+                            campaign=campaign.display_name,
+                            fields=", ".join(
+                                self._fields[name]._description_string(self.env)
+                                for name in sorted(targeting)
+                            ),
+                        )
+                    )
         return super().write(vals)
 
     def _can_set_rewards(self):
         return self.env.su or self.env.user.has_group(MANAGER_GROUP)
 
-    def _check_rewards_unchanged(self, vals, current):
-        """Refuse ``vals`` if they change a reward field from its ``current`` value: a user
-        creates and runs campaigns, an administrator decides what they give away."""
-        changed = [
+    def _get_rewards(self):
+        self.ensure_one()
+        return {name: self[name] for name in self._get_reward_fields()}
+
+    @api.model
+    def _get_no_rewards(self):
+        """The reward fields of a campaign that gives nothing: their defaults in the code (not
+        the context's nor the user's)."""
+        return {
+            name: self._fields[name].default(self) if self._fields[name].default else False
+            for name in self._get_reward_fields()
+        }
+
+    def _get_changed_rewards(self, vals, current):
+        """The reward fields whose value in ``vals`` differs from the ``current`` one."""
+        return [
             field
             for field in map(self._fields.get, self._get_reward_fields())
             if field.name in vals
             and field.convert_to_cache(vals[field.name], self, validate=False)
             != field.convert_to_cache(current.get(field.name), self, validate=False)
         ]
+
+    def _check_rewards_unchanged(self, vals, current):
+        """Refuse ``vals`` if they change a reward field from its ``current`` value: a user
+        creates and runs campaigns, an administrator decides what they give away."""
+        changed = self._get_changed_rewards(vals, current)
         if changed:
             raise AccessError(
                 self.env._(
@@ -551,7 +602,8 @@ class MemberCampaign(models.Model):
         _start, end = self._get_quiet_hours()
         tz = pytz.timezone(timezone)
         local = pytz.utc.localize(now).astimezone(tz)
-        end_minutes = round(end * 60) % (24 * 60)
+        # the first whole minute out of them (_is_quiet_hour compares the exact hour)
+        end_minutes = math.ceil(end * 60) % (24 * 60)
         day = local.date()
         if local.hour * 60 + local.minute >= end_minutes:
             day += timedelta(days=1)

@@ -111,3 +111,60 @@ class TestCampaignRewardsSecurity(MemberMarketingCase):
         found = self.env["loyalty.program"].with_user(self.manager).name_search("Free coffee")
         self.assertEqual([program_id for program_id, _name in found], [self.program.id])
         self.assertFalse(self.manager.has_group("point_of_sale.group_pos_user"))
+
+    def test_user_defaults_give_no_rewards(self):
+        """Defaults from the context or the user's own saved defaults fill the fields a create
+        leaves out: they are refused to a user as the values themselves are."""
+        Campaign = self.env["member.campaign"].with_user(self.user)
+        with self.assertRaisesRegex(AccessError, "administrators.*Coupon Program"):
+            Campaign.with_context(default_coupon_program_id=self.program.id).create(
+                {"name": "Gift by default"}
+            )
+        self.env["ir.default"].with_user(self.user).set(
+            "member.campaign", "coupon_validity_days", 365, user_id=True
+        )
+        with self.assertRaisesRegex(AccessError, "administrators.*Coupon Valid For"):
+            Campaign.create({"name": "Long coupons by default"})
+        self.assertFalse(
+            self.env["member.campaign"].search(
+                [("name", "in", ["Gift by default", "Long coupons by default"])]
+            )
+        )
+
+    def test_user_cannot_retarget_a_rewarded_campaign(self):
+        """Who receives an administrator's coupons is the administrator's: a user may rename,
+        start and stop that campaign, not change its audience or trigger; a campaign without
+        rewards stays theirs to change."""
+        rewarded = (
+            self.env["member.campaign"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "name": "Coupon day",
+                    "sms_template_id": self.sms_template.id,
+                    "coupon_program_id": self.program.id,
+                }
+            )
+            .with_user(self.user)
+        )
+        for vals in (
+            {"audience_domain": "[('name', '=', 'Me')]"},
+            {"trigger_type": "birthday"},
+            {"control_percent": 0.0},
+        ):
+            with self.assertRaisesRegex(AccessError, "gives rewards.*administrators"):
+                rewarded.write(vals)
+        rewarded.write({"name": "Coupon day (June)"})
+        rewarded.action_start()
+        rewarded.action_stop()
+        self.assertEqual(
+            (rewarded.name, rewarded.state, rewarded.audience_domain),
+            ("Coupon day (June)", "stopped", "[]"),
+        )
+        plain = (
+            self.env["member.campaign"]
+            .with_user(self.user)
+            .create({"name": "Plain", "sms_template_id": self.sms_template.id})
+        )
+        plain.write({"audience_domain": "[('name', '=', 'Me')]", "control_percent": 0.0})
+        self.assertEqual(plain.control_percent, 0.0)
