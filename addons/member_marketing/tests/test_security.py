@@ -53,6 +53,20 @@ class TestCampaignRewardsSecurity(MemberMarketingCase):
             {"name": "Free coffee", "program_type": "coupons"}
         )
 
+    def _coupon_campaign(self):
+        """An SMS campaign giving coupons, set up by the administrator."""
+        return (
+            self.env["member.campaign"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "name": "Coupon day",
+                    "sms_template_id": self.sms_template.id,
+                    "coupon_program_id": self.program.id,
+                }
+            )
+        )
+
     def test_user_runs_campaigns_but_cannot_give_coupons(self):
         with Form(self.env["member.campaign"].with_user(self.user)) as form:
             form.name = "No gift"
@@ -82,17 +96,7 @@ class TestCampaignRewardsSecurity(MemberMarketingCase):
         )
 
     def test_user_sees_coupons_read_only(self):
-        campaign = (
-            self.env["member.campaign"]
-            .with_user(self.manager)
-            .create(
-                {
-                    "name": "Coupon day",
-                    "sms_template_id": self.sms_template.id,
-                    "coupon_program_id": self.program.id,
-                }
-            )
-        )
+        campaign = self._coupon_campaign()
         form = Form(campaign.with_user(self.user))
         self.assertEqual(form.coupon_program_id, self.program)
         for field in ("coupon_program_id", "coupon_points", "coupon_validity_days"):
@@ -135,18 +139,7 @@ class TestCampaignRewardsSecurity(MemberMarketingCase):
         """Who receives an administrator's coupons is the administrator's: a user may rename,
         start and stop that campaign, not change its audience or trigger; a campaign without
         rewards stays theirs to change."""
-        rewarded = (
-            self.env["member.campaign"]
-            .with_user(self.manager)
-            .create(
-                {
-                    "name": "Coupon day",
-                    "sms_template_id": self.sms_template.id,
-                    "coupon_program_id": self.program.id,
-                }
-            )
-            .with_user(self.user)
-        )
+        rewarded = self._coupon_campaign().with_user(self.user)
         for vals in (
             {"audience_domain": "[('name', '=', 'Me')]"},
             {"trigger_type": "birthday"},
