@@ -45,6 +45,8 @@ RUNS = 3
 def bench_marketing(options, members=MEMBERS, orders=ORDERS):
     from odoo import SUPERUSER_ID, api, fields
 
+    from odoo.addons.member_marketing.models.member_segment_engine import STATE_TABLE
+
     registry = _bench_registry(options, members, orders)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
@@ -122,9 +124,6 @@ def _rollback(env):
     env.cr.rollback()
     env.invalidate_all(flush=False)
     env.registry.clear_cache()
-
-
-STATE_TABLE = "member_marketing_segment_state"
 
 
 def _clean(env):

@@ -152,7 +152,7 @@ class MemberCampaign(models.Model):
 
     @api.depends_context("uid")
     def _compute_can_edit_rewards(self):
-        self.can_edit_rewards = self.env.user.has_group(MANAGER_GROUP)
+        self.can_edit_rewards = self._can_set_rewards()
 
     @api.model
     def _get_reward_fields(self):

@@ -318,12 +318,12 @@ class MemberCampaignSend(models.Model):
         parts = []
         seen = defaultdict(int)
         for send in self:
-            index = seen[send.partner_id]
-            seen[send.partner_id] += 1
+            index = seen[send.partner_id.id]
+            seen[send.partner_id.id] += 1
             if index == len(parts):
-                parts.append(self.browse())
-            parts[index] |= send
-        return parts
+                parts.append([])
+            parts[index].append(send.id)
+        return [self.browse(ids) for ids in parts]
 
     def _run_actions(self, campaign, now):
         """Run the campaign's actions for these treatment sends before the message is queued,
