@@ -45,9 +45,10 @@ RUNS = 3
 def bench_marketing(options, members=MEMBERS, orders=ORDERS):
     from odoo import SUPERUSER_ID, api, fields
 
+    registry = _bench_registry(options, members, orders)
+    # importable once the registry has set the addons path
     from odoo.addons.member_marketing.models.member_segment_engine import STATE_TABLE
 
-    registry = _bench_registry(options, members, orders)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         _clean(env)  # a bench stopped midway left its results
