@@ -1,7 +1,7 @@
 from datetime import date, datetime, timedelta
 
 from odoo import fields
-from odoo.tests import tagged
+from odoo.tests import freeze_time, tagged
 from odoo.tools import format_amount
 
 from .common import MarketingLoyaltyCase
@@ -47,6 +47,30 @@ class TestLoyaltyNotices(MarketingLoyaltyCase):
         # a replayed top-up (same key) sends nothing again
         member.member_topup(1000.0, "mml-n-1")
         self.assertEqual(len(self._logs(member, "top_up")), 1)
+
+    def test_tier_lowered_at_review(self):
+        member = self._contact("Lowered")
+        member.member_topup(1000.0, "mml-n-5")
+        self.assertEqual(member.member_tier_id, self.tier_silver)
+        # the qualifying top-up leaves the window: the next month's review downgrades
+        self.env.cr.execute(
+            "UPDATE member_wallet_move SET date = %s WHERE partner_id = %s",
+            (fields.Datetime.now() - timedelta(days=400), member.id),
+        )
+        self.env["member.wallet.move"].invalidate_model(["date"])
+        with freeze_time(fields.Date.today() + timedelta(days=31)):
+            self.env["res.partner"].with_context(member_no_commit=True)._cron_review_tiers(
+                partner_ids=member.ids
+            )
+        self.assertEqual(member.member_tier_id, self.tier_basic)
+        lowered = self._logs(member, "tier_lowered")
+        self.assertEqual(lowered.state, "sent")
+        self.assertIn("your membership tier is now Basic", self._sms_body(lowered))
+        self.assertNotIn("Congratulations", self._sms_body(lowered))
+        self.assertEqual(len(self._logs(member, "tier_changed")), 1, "the upgrade's only")
+        # a tier set by staff: no notice
+        member.sudo().member_tier_id = self.tier_gold
+        self.assertEqual(len(self._logs(member, "tier_changed")), 1)
 
     def test_points_changed(self):
         member = self._contact("Points")
