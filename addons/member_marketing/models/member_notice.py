@@ -43,6 +43,14 @@ class MemberNotice(models.Model):
     _sql_constraints = [("code_uniq", "unique(code)", "A notice code must be unique.")]
 
     @api.model
+    def _get_member_timezones(self, partners):
+        """{partner id: time zone} of each member's local time (quiet hours, the member's day):
+        the chain's (hook: member_marketing_store_chain gives the time zone of the member's
+        store, as for campaign sends)."""
+        timezone = self.env["member.segment.engine"]._get_timezone()
+        return dict.fromkeys(partners.ids, timezone)
+
+    @api.model
     def notify(self, code, partners, reference, values=None):
         """Queue the notice ``code`` for ``partners`` once per ``reference`` and channel.
 

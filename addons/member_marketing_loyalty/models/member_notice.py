@@ -34,40 +34,59 @@ class MemberNotice(models.Model):
     @api.model
     def _cron_notify_points_expiring(self, today=None, now=None):
         """Remind members of points expiring within the configured days (once per expiry
-        date and channel: the reference is the expiry date).
+        date and channel: the reference is the expiry date), counted from each member's own
+        day (``today``: one day for all).
 
-        Not in the quiet hours of the chain's time zone, like campaigns: a run in them sends
-        nothing and schedules an extra run at their end (the daily schedule stays as it is)."""
+        Not in the quiet hours of the member's time zone (``_get_member_timezones``: the
+        store's with member_marketing_store_chain), like campaigns: such members are left for
+        an extra run at the earliest end of those quiet hours (the daily schedule stays as it
+        is; the reference keeps them to one reminder)."""
         now = now or fields.Datetime.now()
         Campaign = self.env["member.campaign"]
-        timezone = self.env["member.segment.engine"]._get_timezone()
-        if Campaign._is_quiet_hour(now, timezone):
-            cron = self.env.ref(
-                "member_marketing_loyalty.ir_cron_notice_points_expiring", raise_if_not_found=False
-            )
-            if cron:
-                # sudo: the cron's user need not manage scheduled actions
-                cron.sudo()._trigger(at=Campaign._get_quiet_hours_end(now, timezone))
-            return self.env["member.notice.log"]
-        today = today or fields.Date.context_today(self.with_context(tz=timezone), now)
         days = self.env["member.segment.engine"]._get_param("points_expiring_notice_days", 30)
+        # a member's day is the chain's, the day before or the day after
+        chain_today = today or self._get_local_today(
+            self.env["member.segment.engine"]._get_timezone(), now
+        )
         rows = (
             self.env["member.points.lot"]
             .sudo()
             ._read_group(
                 [
                     ("points_remaining", ">", 0),
-                    ("expiry_date", ">=", today),
-                    ("expiry_date", "<=", today + timedelta(days=days)),
+                    ("expiry_date", ">=", chain_today - timedelta(days=1)),
+                    ("expiry_date", "<=", chain_today + timedelta(days=days + 1)),
                 ],
                 ["expiry_date:day", "partner_id"],
                 ["points_remaining:sum"],
             )
         )
+        timezones = self._get_member_timezones(
+            self.env["res.partner"].union(*(partner for _day, partner, _points in rows))
+        )
+        quiet, local_today = {}, {}
+        for timezone in set(timezones.values()):
+            quiet[timezone] = Campaign._is_quiet_hour(now, timezone)
+            local_today[timezone] = today or self._get_local_today(timezone, now)
         # one notify() per (expiry date, points): members sharing them get one batch
         groups = defaultdict(lambda: self.env["res.partner"])
         for expiry_date, partner, points in rows:
-            groups[expiry_date, points] |= partner
+            timezone = timezones[partner.id]
+            member_today = local_today[timezone]
+            if not quiet[timezone] and member_today <= expiry_date <= member_today + timedelta(
+                days=days
+            ):
+                groups[expiry_date, points] |= partner
+        waiting = [timezone for timezone, is_quiet in quiet.items() if is_quiet]
+        if waiting:
+            cron = self.env.ref(
+                "member_marketing_loyalty.ir_cron_notice_points_expiring", raise_if_not_found=False
+            )
+            if cron:
+                # sudo: the cron's user need not manage scheduled actions
+                cron.sudo()._trigger(
+                    at=min(Campaign._get_quiet_hours_end(now, timezone) for timezone in waiting)
+                )
         logs = self.env["member.notice.log"]
         for (expiry_date, points), partners in groups.items():
             logs |= self.sudo().notify(
@@ -77,3 +96,7 @@ class MemberNotice(models.Model):
                 {"points": points, "expiry_date": fields.Date.to_string(expiry_date)},
             )
         return logs
+
+    @api.model
+    def _get_local_today(self, timezone, now):
+        return fields.Date.context_today(self.with_context(tz=timezone), now)

@@ -1,1 +1,1 @@
-from . import member_campaign, member_campaign_send, member_marketing_store_kpi
+from . import member_campaign, member_campaign_send, member_marketing_store_kpi, member_notice
