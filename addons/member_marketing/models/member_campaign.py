@@ -209,6 +209,26 @@ class MemberCampaign(models.Model):
                     )
         return super().write(vals)
 
+    def copy(self, default=None):
+        """A campaign user's copy of a campaign that gives rewards gives none (rather than
+        being refused): the copy says so in its chatter, for an administrator to set them."""
+        if self._can_set_rewards():
+            return super().copy(default)
+        no_rewards = self._get_no_rewards()
+        copies = super().copy({**no_rewards, **(default or {})})
+        for original, duplicate in zip(self, copies, strict=True):
+            dropped = original._get_changed_rewards(no_rewards, original._get_rewards())
+            if dropped:
+                duplicate.message_post(
+                    body=self.env._(
+                        "Copied from %(campaign)s without what it gives away (%(fields)s):"
+                        " only Member Marketing administrators set it.",
+                        campaign=original.display_name,
+                        fields=", ".join(field._description_string(self.env) for field in dropped),
+                    )
+                )
+        return copies
+
     def _can_set_rewards(self):
         return self.env.su or self.env.user.has_group(MANAGER_GROUP)
 

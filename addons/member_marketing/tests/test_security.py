@@ -135,6 +135,23 @@ class TestCampaignRewardsSecurity(MemberMarketingCase):
             )
         )
 
+    def test_user_copy_of_a_rewarded_campaign_gives_nothing(self):
+        rewarded = self._coupon_campaign()
+        rewarded.with_user(self.manager).coupon_points = 2.0
+        duplicate = rewarded.with_user(self.user).copy()
+        self.assertEqual(
+            (duplicate.sms_template_id, duplicate.coupon_program_id, duplicate.coupon_points),
+            (self.sms_template, self.env["loyalty.program"], 1.0),
+        )
+        self.assertIn("without what it gives away", duplicate.message_ids[:1].body)
+        self.assertIn("Coupon Program", duplicate.message_ids[:1].body)
+        # still no way to a copy with the coupons
+        with self.assertRaisesRegex(AccessError, "administrators.*Coupon Program"):
+            rewarded.with_user(self.user).copy({"coupon_program_id": self.program.id})
+        # an administrator's copy keeps them
+        kept = rewarded.with_user(self.manager).copy()
+        self.assertEqual((kept.coupon_program_id, kept.coupon_points), (self.program, 2.0))
+
     def test_user_cannot_retarget_a_rewarded_campaign(self):
         """Who receives an administrator's coupons is the administrator's: a user may rename,
         start and stop that campaign, not change its audience or trigger; a campaign without
