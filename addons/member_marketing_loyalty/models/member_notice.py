@@ -44,7 +44,7 @@ class MemberNotice(models.Model):
         now = now or fields.Datetime.now()
         Campaign = self.env["member.campaign"]
         days = self.env["member.segment.engine"]._get_param("points_expiring_notice_days", 30)
-        # a member's day is the chain's, the day before or the day after
+        # a member's day is at most two days from the chain's (time zones lie within 26 hours)
         chain_today = today or self._get_local_today(
             self.env["member.segment.engine"]._get_timezone(), now
         )
@@ -54,8 +54,8 @@ class MemberNotice(models.Model):
             ._read_group(
                 [
                     ("points_remaining", ">", 0),
-                    ("expiry_date", ">=", chain_today - timedelta(days=1)),
-                    ("expiry_date", "<=", chain_today + timedelta(days=days + 1)),
+                    ("expiry_date", ">=", chain_today - timedelta(days=2)),
+                    ("expiry_date", "<=", chain_today + timedelta(days=days + 2)),
                 ],
                 ["expiry_date:day", "partner_id"],
                 ["points_remaining:sum"],
