@@ -1,7 +1,7 @@
 """The points-expiring reminder (member_marketing_loyalty) in the time zone of each member's
 store (member_marketing_store_chain): all four addons and their bridges installed."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from odoo.tests import tagged
 
@@ -56,16 +56,15 @@ class TestPointsReminderStoreTimeZone(MemberLoyaltyCommon, StoreMarketingCase):
         self.assertEqual(self._reminders(new_york).state, "sent")
         self.assertEqual(len(self._reminders(shanghai)), 1, "reminded once")
 
-    def test_reminder_counts_from_the_member_day(self):
-        """At 20:00 UTC on 15 June it is already 16 June (04:00, quiet) in Shanghai but still
-        15 June (16:00) in New York: points expiring on 15 June are the New York member's of
-        today, and the Shanghai member waits for 09:00 in Shanghai."""
-        shanghai = self._member("SH late", self.store_sh, date(2026, 6, 25))
-        new_york = self._member("NY today", self.store_ny, date(2026, 6, 15))
+    def test_members_reminded_wait_for_no_more_runs(self):
+        """Once both are reminded, a run in the Shanghai night (New York afternoon) schedules
+        no run for the Shanghai morning: nobody is left to remind."""
+        shanghai = self._member("SH done", self.store_sh, date(2026, 6, 25))
+        new_york = self._member("NY done", self.store_ny, date(2026, 6, 25))
+        Notice = self.env["member.notice"]
+        Notice._cron_notify_points_expiring(now=NOW)
+        Notice._cron_notify_points_expiring(now=datetime(2026, 6, 15, 13, 0))
+        self.assertEqual(len(self._reminders(shanghai) | self._reminders(new_york)), 2)
         self._trigger().unlink()
-        evening = NOW + timedelta(hours=16)
-        self.env["member.notice"]._cron_notify_points_expiring(now=evening)
-        log = self._reminders(new_york)
-        self.assertEqual(log.reference, "points-expiring:2026-06-15")
-        self.assertFalse(self._reminders(shanghai), "04:00 in Shanghai")
-        self.assertEqual(self._trigger().call_at, datetime(2026, 6, 16, 1, 0), "09:00 CST")
+        Notice._cron_notify_points_expiring(now=datetime(2026, 6, 15, 17, 0))
+        self.assertFalse(self._trigger(), "01:00 in Shanghai, but nobody waits")

@@ -51,6 +51,18 @@ class MemberNotice(models.Model):
         return dict.fromkeys(partners.ids, timezone)
 
     @api.model
+    def _split_quiet_hours(self, partners, now):
+        """The ``partners`` out of the quiet hours at ``now`` in their time zone
+        (``_get_member_timezones``), and the earliest end of the quiet hours of the others
+        (None: nobody waits)."""
+        Campaign = self.env["member.campaign"]
+        timezones = self._get_member_timezones(partners)
+        quiet = {tz for tz in set(timezones.values()) if Campaign._is_quiet_hour(now, tz)}
+        awake = partners.filtered(lambda partner: timezones[partner.id] not in quiet)
+        wake = min((Campaign._get_quiet_hours_end(now, tz) for tz in quiet), default=None)
+        return awake, wake
+
+    @api.model
     def notify(self, code, partners, reference, values=None):
         """Queue the notice ``code`` for ``partners`` once per ``reference`` and channel.
 

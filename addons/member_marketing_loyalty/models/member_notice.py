@@ -32,61 +32,74 @@ class MemberNotice(models.Model):
             return self.env["member.notice.log"]
 
     @api.model
+    def _run_again_at(self, cron_xmlid, when):
+        """One more run of the cron ``cron_xmlid`` at ``when`` (None: none)."""
+        cron = self.env.ref(cron_xmlid, raise_if_not_found=False)
+        if cron and when:
+            # sudo: the cron's user need not manage scheduled actions
+            cron.sudo()._trigger(at=when)
+
+    @api.model
+    def _get_told(self, code, partners, references):
+        """The (partner id, reference) pairs among ``references`` for which ``partners`` got
+        the notice ``code`` already (sent or skipped)."""
+        rows = (
+            self.env["member.notice.log"]
+            .sudo()
+            ._read_group(
+                [
+                    ("notice_id.code", "=", code),
+                    ("partner_id", "in", partners.ids),
+                    ("reference", "in", list(references)),
+                ],
+                ["partner_id", "reference"],
+            )
+        )
+        return {(partner.id, reference) for partner, reference in rows}
+
+    @api.model
     def _cron_notify_points_expiring(self, today=None, now=None):
         """Remind members of points expiring within the configured days (once per expiry
-        date and channel: the reference is the expiry date), counted from each member's own
-        day (``today``: one day for all).
+        date and channel: the reference is the expiry date), counted from the chain's day
+        (the day the points expire on).
 
-        Not in the quiet hours of the member's time zone (``_get_member_timezones``: the
-        store's with member_marketing_store_chain), like campaigns: such members are left for
-        an extra run at the earliest end of those quiet hours (the daily schedule stays as it
-        is; the reference keeps them to one reminder)."""
+        Not in the quiet hours of the member's time zone (``_split_quiet_hours``: the store's
+        with member_marketing_store_chain), like campaigns: the members in them are reminded
+        by one more run at the earliest end of those quiet hours (the daily schedule stays as
+        it is)."""
         now = now or fields.Datetime.now()
-        Campaign = self.env["member.campaign"]
-        days = self.env["member.segment.engine"]._get_param("points_expiring_notice_days", 30)
-        # a member's day is at most two days from the chain's (time zones lie within 26 hours)
-        chain_today = today or self._get_local_today(
-            self.env["member.segment.engine"]._get_timezone(), now
+        engine = self.env["member.segment.engine"]
+        today = today or fields.Date.context_today(
+            self.with_context(tz=engine._get_timezone()), now
         )
+        days = engine._get_param("points_expiring_notice_days", 30)
         rows = (
             self.env["member.points.lot"]
             .sudo()
             ._read_group(
                 [
                     ("points_remaining", ">", 0),
-                    ("expiry_date", ">=", chain_today - timedelta(days=2)),
-                    ("expiry_date", "<=", chain_today + timedelta(days=days + 2)),
+                    ("expiry_date", ">=", today),
+                    ("expiry_date", "<=", today + timedelta(days=days)),
                 ],
                 ["expiry_date:day", "partner_id"],
                 ["points_remaining:sum"],
             )
         )
-        timezones = self._get_member_timezones(
-            self.env["res.partner"].union(*(partner for _day, partner, _points in rows))
+        partners = self.env["res.partner"].union(*(partner for _day, partner, _points in rows))
+        told = self._get_told(
+            "points_expiring", partners, {f"points-expiring:{day}" for day, *_rest in rows}
         )
-        quiet, local_today = {}, {}
-        for timezone in set(timezones.values()):
-            quiet[timezone] = Campaign._is_quiet_hour(now, timezone)
-            local_today[timezone] = today or self._get_local_today(timezone, now)
+        rows = [row for row in rows if (row[1].id, f"points-expiring:{row[0]}") not in told]
+        awake, wake = self._split_quiet_hours(
+            self.env["res.partner"].union(*(partner for _day, partner, _points in rows)), now
+        )
+        self._run_again_at("member_marketing_loyalty.ir_cron_notice_points_expiring", wake)
         # one notify() per (expiry date, points): members sharing them get one batch
         groups = defaultdict(lambda: self.env["res.partner"])
         for expiry_date, partner, points in rows:
-            timezone = timezones[partner.id]
-            member_today = local_today[timezone]
-            if not quiet[timezone] and member_today <= expiry_date <= member_today + timedelta(
-                days=days
-            ):
+            if partner in awake:
                 groups[expiry_date, points] |= partner
-        waiting = [timezone for timezone, is_quiet in quiet.items() if is_quiet]
-        if waiting:
-            cron = self.env.ref(
-                "member_marketing_loyalty.ir_cron_notice_points_expiring", raise_if_not_found=False
-            )
-            if cron:
-                # sudo: the cron's user need not manage scheduled actions
-                cron.sudo()._trigger(
-                    at=min(Campaign._get_quiet_hours_end(now, timezone) for timezone in waiting)
-                )
         logs = self.env["member.notice.log"]
         for (expiry_date, points), partners in groups.items():
             logs |= self.sudo().notify(
@@ -98,5 +111,40 @@ class MemberNotice(models.Model):
         return logs
 
     @api.model
-    def _get_local_today(self, timezone, now):
-        return fields.Date.context_today(self.with_context(tz=timezone), now)
+    def _cron_notify_tier_lowered(self, now=None):
+        """Tell the members lowered at the periodic review (in the last week) their new tier,
+        once per change, out of the quiet hours of their time zone (the review runs at any
+        hour): the others at the earliest end of those quiet hours (one more run). A change
+        superseded since (the member's tier is another one now) is not told."""
+        now = now or fields.Datetime.now()
+        changes = (
+            self.env["member.tier.history"]
+            .sudo()
+            .search(
+                [
+                    ("reason", "=", "downgrade"),
+                    ("date", ">=", now - timedelta(days=7)),
+                    ("date", "<=", now),
+                ]
+            )
+        )
+        told = self._get_told(
+            "tier_lowered",
+            changes.partner_id,
+            {change._get_notice_reference() for change in changes},
+        )
+        changes = changes.filtered(
+            lambda change: (change.partner_id.id, change._get_notice_reference()) not in told
+            and change.partner_id.member_tier_id == change.new_tier_id
+        )
+        awake, wake = self._split_quiet_hours(changes.partner_id, now)
+        self._run_again_at("member_marketing_loyalty.ir_cron_notice_tier_lowered", wake)
+        logs = self.env["member.notice.log"]
+        for change in changes.filtered(lambda change: change.partner_id in awake):
+            logs |= self.sudo().notify(
+                "tier_lowered",
+                change.partner_id,
+                change._get_notice_reference(),
+                change._get_notice_values(),
+            )
+        return logs

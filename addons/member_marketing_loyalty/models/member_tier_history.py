@@ -1,8 +1,4 @@
-from odoo import api, models
-
-# notice of each automatic tier change (an enrolment has the card-opened notice; a manual
-# change is staff's, who tell the member themselves)
-TIER_NOTICES = {"upgrade": "tier_changed", "downgrade": "tier_lowered"}
+from odoo import api, fields, models
 
 
 class MemberTierHistory(models.Model):
@@ -10,13 +6,29 @@ class MemberTierHistory(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        """An upgrade (at a purchase or top-up, in the store's day) is told at once; a
+        downgrade (at the periodic review, whatever the hour) by the cron *Tier Lowered
+        Notices*, run at once and keeping the quiet hours. An enrolment has the card-opened
+        notice; a manual change is staff's, who tell the member themselves."""
         changes = super().create(vals_list)
         Notice = self.env["member.notice"]
-        for change in changes.filtered(lambda c: c.reason in TIER_NOTICES):
+        for change in changes.filtered(lambda c: c.reason == "upgrade"):
             Notice._notify_loyalty_event(
-                TIER_NOTICES[change.reason],
+                "tier_changed",
                 change.partner_id,
-                f"member.tier.history:{change.id}",
-                {"tier": change.new_tier_id.with_context(lang=change.partner_id.lang).name},
+                change._get_notice_reference(),
+                change._get_notice_values(),
+            )
+        if any(change.reason == "downgrade" for change in changes):
+            Notice._run_again_at(
+                "member_marketing_loyalty.ir_cron_notice_tier_lowered", fields.Datetime.now()
             )
         return changes
+
+    def _get_notice_reference(self):
+        self.ensure_one()
+        return f"member.tier.history:{self.id}"
+
+    def _get_notice_values(self):
+        self.ensure_one()
+        return {"tier": self.new_tier_id.with_context(lang=self.partner_id.lang).name}

@@ -48,29 +48,65 @@ class TestLoyaltyNotices(MarketingLoyaltyCase):
         member.member_topup(1000.0, "mml-n-1")
         self.assertEqual(len(self._logs(member, "top_up")), 1)
 
-    def test_tier_lowered_at_review(self):
+    def test_tier_lowered_at_review_out_of_quiet_hours(self):
+        """The review lowers the tier at whatever hour it runs: the member is told by the
+        Tier Lowered cron, at 09:00 in Beijing when it runs at night, once."""
         member = self._contact("Lowered")
         member.member_topup(1000.0, "mml-n-5")
         self.assertEqual(member.member_tier_id, self.tier_silver)
-        # the qualifying top-up leaves the window: the next month's review downgrades
+        review = datetime(2026, 6, 14, 18, 0)  # 02:00 on 15 June in Asia/Shanghai
+        # the qualifying top-up has left the window by the review: it downgrades
         self.env.cr.execute(
             "UPDATE member_wallet_move SET date = %s WHERE partner_id = %s",
-            (fields.Datetime.now() - timedelta(days=400), member.id),
+            (review - timedelta(days=400), member.id),
         )
         self.env["member.wallet.move"].invalidate_model(["date"])
-        with freeze_time(fields.Date.today() + timedelta(days=31)):
+        cron = self.env.ref("member_marketing_loyalty.ir_cron_notice_tier_lowered")
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        Trigger.search([("cron_id", "=", cron.id)]).unlink()
+        with freeze_time(review):
             self.env["res.partner"].with_context(member_no_commit=True)._cron_review_tiers(
                 partner_ids=member.ids
             )
         self.assertEqual(member.member_tier_id, self.tier_basic)
+        self.assertEqual(Trigger.search([("cron_id", "=", cron.id)]).call_at, review)
+        Notice = self.env["member.notice"]
+        self.assertFalse(Notice._cron_notify_tier_lowered(now=review))
+        self.assertFalse(self._logs(member, "tier_lowered"), "02:00 in Beijing")
+        morning = datetime(2026, 6, 15, 1, 0)
+        self.assertIn(morning, Trigger.search([("cron_id", "=", cron.id)]).mapped("call_at"))
+
+        Notice._cron_notify_tier_lowered(now=morning)
         lowered = self._logs(member, "tier_lowered")
         self.assertEqual(lowered.state, "sent")
         self.assertIn("your membership tier is now Basic", self._sms_body(lowered))
         self.assertNotIn("Congratulations", self._sms_body(lowered))
         self.assertEqual(len(self._logs(member, "tier_changed")), 1, "the upgrade's only")
-        # a tier set by staff: no notice
-        member.sudo().member_tier_id = self.tier_gold
+        Notice._cron_notify_tier_lowered(now=morning + timedelta(hours=3))
+        self.assertEqual(len(self._logs(member, "tier_lowered")), 1, "told once")
+        # tiers set by staff, up and down: no notice
+        member.sudo().member_tier_id = self.tier_silver
+        member.sudo().member_tier_id = self.tier_basic
+        Notice._cron_notify_tier_lowered(now=fields.Datetime.now())
+        self.assertEqual(len(self._logs(member, "tier_lowered")), 1)
         self.assertEqual(len(self._logs(member, "tier_changed")), 1)
+
+    def test_tier_lowered_then_raised_again_is_not_told(self):
+        member = self._contact("Bounced")
+        member.member_topup(1000.0, "mml-n-6")
+        self.env["member.tier.history"].sudo().create(
+            {
+                "partner_id": member.id,
+                "old_tier_id": self.tier_silver.id,
+                "new_tier_id": self.tier_basic.id,
+                "reason": "downgrade",
+            }
+        )
+        # still Silver (say the member topped up again before the notice went out)
+        self.assertEqual(member.member_tier_id, self.tier_silver)
+        noon = fields.Datetime.now().replace(hour=4, minute=0)  # 12:00 in Asia/Shanghai
+        self.env["member.notice"]._cron_notify_tier_lowered(now=noon + timedelta(days=1))
+        self.assertFalse(self._logs(member, "tier_lowered"))
 
     def test_points_changed(self):
         member = self._contact("Points")
