@@ -211,7 +211,7 @@ class MemberCampaign(models.Model):
 
     def copy(self, default=None):
         """A campaign user's copy of a campaign that gives rewards gives none (rather than
-        being refused): the copy says so in its chatter, for an administrator to set them."""
+        being refused), and its chatter names what was left out."""
         if self._can_set_rewards():
             return super().copy(default)
         no_rewards = self._get_no_rewards()

@@ -151,6 +151,9 @@ class TestCampaignRewardsSecurity(MemberMarketingCase):
         # an administrator's copy keeps them
         kept = rewarded.with_user(self.manager).copy()
         self.assertEqual((kept.coupon_program_id, kept.coupon_points), (self.program, 2.0))
+        # a user's copy of a campaign without rewards says nothing of them
+        plain = self.env["member.campaign"].with_user(self.user).create({"name": "Plain"})
+        self.assertNotIn("gives away", "".join(plain.copy().message_ids.mapped("body")))
 
     def test_user_cannot_retarget_a_rewarded_campaign(self):
         """Who receives an administrator's coupons is the administrator's: a user may rename,
