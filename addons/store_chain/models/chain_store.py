@@ -1,4 +1,6 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+
+import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
@@ -150,7 +152,13 @@ class ChainStore(models.Model):
         is the average of the tickets (refunds excluded), as in the sales analysis.
         """
         now = fields.Datetime.now()
-        today = fields.Datetime.to_datetime(fields.Date.context_today(self))
+        # the start of the user's day, in UTC as date_order (not midnight UTC of that day)
+        local_now = fields.Datetime.context_timestamp(self, now)
+        today = (
+            local_now.tzinfo.localize(datetime.combine(local_now.date(), time.min))
+            .astimezone(pytz.utc)
+            .replace(tzinfo=None)
+        )
         figures = {}
         for key, since in (("today", today), ("month", now - timedelta(days=30))):
             domain = [

@@ -1,4 +1,4 @@
-from odoo.tests import tagged
+from odoo.tests import freeze_time, tagged
 
 from .common import ChainCommon
 
@@ -45,6 +45,20 @@ class TestReporting(ChainCommon):
         self.assertEqual(self.store_a.ticket_count_month, 3)
         self.assertEqual(self.store_a.average_ticket_month, 60.0)
         self.assertEqual(self.store_a.sales_today, 180.0)
+
+    def test_sales_today_is_the_user_day(self):
+        """At 07:30 in Shanghai (23:30 UTC the day before), today's sales are those since
+        local midnight: the order of 01:00 local counts, the one of 23:00 the evening before
+        does not."""
+        self.env.user.tz = "Asia/Shanghai"
+        with freeze_time("2026-06-14 15:00:00"):  # 23:00 on 14 June in Shanghai
+            self._sync_order(self.config_a, 70.0)
+        with freeze_time("2026-06-14 17:00:00"):  # 01:00 on 15 June in Shanghai
+            self._sync_order(self.config_a, 30.0)
+        with freeze_time("2026-06-14 23:30:00"):
+            self.store_a.invalidate_recordset()
+            self.assertEqual(self.store_a.sales_today, 30.0)
+            self.assertEqual(self.store_a.sales_month, 100.0)
 
     def test_refund_is_not_a_ticket(self):
         """A refund (negative total) reduces sales; it is not an extra ticket."""
