@@ -51,6 +51,15 @@ class MemberNotice(models.Model):
         return dict.fromkeys(partners.ids, timezone)
 
     @api.model
+    def _is_sendable(self, code):
+        """True when the notice ``code`` is active with a template on an active channel."""
+        notice = self.sudo().search([("code", "=", code)], limit=1)
+        return bool(
+            (notice.sms_active and notice.sms_template_id)
+            or (notice.email_active and notice.mail_template_id)
+        )
+
+    @api.model
     def _split_quiet_hours(self, partners, now):
         """The ``partners`` out of the quiet hours at ``now`` in their time zone
         (``_get_member_timezones``), and the earliest end of the quiet hours of the others

@@ -14,7 +14,7 @@ class MemberNotice(models.Model):
 
     @api.model
     def _notify_loyalty_event(self, code, partners, reference, values=None):
-        """Send a transactional notice from inside a loyalty operation.
+        """Send a transactional notice from inside a loyalty operation (or a notice cron).
 
         Skipped with the context key ``member_marketing_no_notice`` (e.g. a campaign's bonus
         points: the campaign message already tells the member). A broken template never blocks
@@ -67,6 +67,8 @@ class MemberNotice(models.Model):
         with member_marketing_store_chain), like campaigns: the members in them are reminded
         by one more run at the earliest end of those quiet hours (the daily schedule stays as
         it is)."""
+        if not self._is_sendable("points_expiring"):
+            return self.env["member.notice.log"]
         now = now or fields.Datetime.now()
         engine = self.env["member.segment.engine"]
         today = today or fields.Date.context_today(
@@ -96,26 +98,30 @@ class MemberNotice(models.Model):
         )
         self._run_again_at("member_marketing_loyalty.ir_cron_notice_points_expiring", wake)
         # one notify() per (expiry date, points): members sharing them get one batch
-        groups = defaultdict(lambda: self.env["res.partner"])
+        awake_ids = set(awake.ids)
+        groups = defaultdict(list)
         for expiry_date, partner, points in rows:
-            if partner in awake:
-                groups[expiry_date, points] |= partner
+            if partner.id in awake_ids:
+                groups[expiry_date, points].append(partner.id)
         logs = self.env["member.notice.log"]
-        for (expiry_date, points), partners in groups.items():
-            logs |= self.sudo().notify(
+        for (expiry_date, points), partner_ids in groups.items():
+            logs |= self._notify_loyalty_event(
                 "points_expiring",
-                partners,
+                self.env["res.partner"].browse(partner_ids),
                 f"points-expiring:{expiry_date}",
                 {"points": points, "expiry_date": fields.Date.to_string(expiry_date)},
             )
         return logs
 
     @api.model
-    def _cron_notify_tier_lowered(self, now=None):
+    def _cron_notify_tier_lowered(self, now=None, batch_size=1000):
         """Tell the members lowered at the periodic review (in the last week) their new tier,
         once per change, out of the quiet hours of their time zone (the review runs at any
         hour): the others at the earliest end of those quiet hours (one more run). A change
-        superseded since (the member's tier is another one now) is not told."""
+        superseded since (the member's tier is another one now) is not told. At most
+        ``batch_size`` changes per run, the next run at once."""
+        if not self._is_sendable("tier_lowered"):
+            return self.env["member.notice.log"]
         now = now or fields.Datetime.now()
         changes = (
             self.env["member.tier.history"]
@@ -138,10 +144,15 @@ class MemberNotice(models.Model):
             and change.partner_id.member_tier_id == change.new_tier_id
         )
         awake, wake = self._split_quiet_hours(changes.partner_id, now)
+        awake_ids = set(awake.ids)
+        changes = changes.filtered(lambda change: change.partner_id.id in awake_ids)
+        if len(changes) > batch_size:
+            # the rest by the next run, at once (a short transaction per batch)
+            changes, wake = changes[:batch_size], now
         self._run_again_at("member_marketing_loyalty.ir_cron_notice_tier_lowered", wake)
         logs = self.env["member.notice.log"]
-        for change in changes.filtered(lambda change: change.partner_id in awake):
-            logs |= self.sudo().notify(
+        for change in changes:
+            logs |= self._notify_loyalty_event(
                 "tier_lowered",
                 change.partner_id,
                 change._get_notice_reference(),

@@ -6,10 +6,11 @@ class MemberTierHistory(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        """An upgrade (at a purchase or top-up, in the store's day) is told at once; a
-        downgrade (at the periodic review, whatever the hour) by the cron *Tier Lowered
-        Notices*, run at once and keeping the quiet hours. An enrolment has the card-opened
-        notice; a manual change is staff's, who tell the member themselves."""
+        """An upgrade is told at once (at the purchase or top-up that earns it; an upgrade
+        granted by the periodic review is told at once too, whatever the hour); a downgrade
+        (at the review) by the cron *Tier Lowered Notices*, run at once and keeping the quiet
+        hours. An enrolment has the card-opened notice; a manual change is staff's, who tell
+        the member themselves."""
         changes = super().create(vals_list)
         Notice = self.env["member.notice"]
         for change in changes.filtered(lambda c: c.reason == "upgrade"):

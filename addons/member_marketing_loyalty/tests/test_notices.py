@@ -84,12 +84,59 @@ class TestLoyaltyNotices(MarketingLoyaltyCase):
         self.assertEqual(len(self._logs(member, "tier_changed")), 1, "the upgrade's only")
         Notice._cron_notify_tier_lowered(now=morning + timedelta(hours=3))
         self.assertEqual(len(self._logs(member, "tier_lowered")), 1, "told once")
-        # tiers set by staff, up and down: no notice
+        # tiers set by staff, up and down: no notice (the cron run at noon, Beijing time)
         member.sudo().member_tier_id = self.tier_silver
         member.sudo().member_tier_id = self.tier_basic
-        Notice._cron_notify_tier_lowered(now=fields.Datetime.now())
+        noon = fields.Datetime.now().replace(hour=4, minute=0) + timedelta(days=1)
+        Notice._cron_notify_tier_lowered(now=noon)
         self.assertEqual(len(self._logs(member, "tier_lowered")), 1)
         self.assertEqual(len(self._logs(member, "tier_changed")), 1)
+
+    def _lowered(self, name):
+        """A member lowered from Silver to Basic (the change only: the tier is set too)."""
+        member = self._contact(name)
+        member.sudo().with_context(member_tier_engine=True).member_tier_id = self.tier_basic
+        self.env["member.tier.history"].sudo().create(
+            {
+                "partner_id": member.id,
+                "old_tier_id": self.tier_silver.id,
+                "new_tier_id": self.tier_basic.id,
+                "reason": "downgrade",
+            }
+        )
+        return member
+
+    def test_tier_lowered_in_batches(self):
+        """A big review is told in short runs: at most ``batch_size`` members per run, the
+        next run at once."""
+        first, second = self._lowered("Batch one"), self._lowered("Batch two")
+        cron = self.env.ref("member_marketing_loyalty.ir_cron_notice_tier_lowered")
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        Trigger.search([("cron_id", "=", cron.id)]).unlink()
+        noon = fields.Datetime.now().replace(hour=4, minute=0) + timedelta(days=1)
+        Notice = self.env["member.notice"]
+        told = Notice._cron_notify_tier_lowered(now=noon, batch_size=1).partner_id
+        self.assertEqual(len(told), 1)
+        self.assertEqual(Trigger.search([("cron_id", "=", cron.id)]).call_at, noon)
+        Notice._cron_notify_tier_lowered(now=noon, batch_size=1)
+        self.assertEqual(
+            len(self._logs(first, "tier_lowered") | self._logs(second, "tier_lowered")), 2
+        )
+
+    def test_tier_lowered_switched_off_waits_for_nothing(self):
+        """With the notice switched off nobody is told, and no run waits for anyone's
+        morning."""
+        member = self._lowered("Switched off")
+        self.env.ref("member_marketing.notice_tier_lowered").write(
+            {"sms_active": False, "email_active": False}
+        )
+        cron = self.env.ref("member_marketing_loyalty.ir_cron_notice_tier_lowered")
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        Trigger.search([("cron_id", "=", cron.id)]).unlink()
+        night = fields.Datetime.now().replace(hour=18, minute=0) + timedelta(days=1)
+        self.env["member.notice"]._cron_notify_tier_lowered(now=night)
+        self.assertFalse(Trigger.search([("cron_id", "=", cron.id)]))
+        self.assertFalse(self._logs(member, "tier_lowered"))
 
     def test_tier_lowered_then_raised_again_is_not_told(self):
         member = self._contact("Bounced")
