@@ -88,13 +88,15 @@ class MemberNotice(models.Model):
                 ["points_remaining:sum"],
             )
         )
-        partners = self.env["res.partner"].union(*(partner for _day, partner, _points in rows))
+        Partner = self.env["res.partner"]
         told = self._get_told(
-            "points_expiring", partners, {f"points-expiring:{day}" for day, *_rest in rows}
+            "points_expiring",
+            Partner.browse({partner.id for _day, partner, _points in rows}),
+            {f"points-expiring:{day}" for day, _partner, _points in rows},
         )
         rows = [row for row in rows if (row[1].id, f"points-expiring:{row[0]}") not in told]
         awake, wake = self._split_quiet_hours(
-            self.env["res.partner"].union(*(partner for _day, partner, _points in rows)), now
+            Partner.browse({partner.id for _day, partner, _points in rows}), now
         )
         self._run_again_at("member_marketing_loyalty.ir_cron_notice_points_expiring", wake)
         # one notify() per (expiry date, points): members sharing them get one batch
@@ -107,7 +109,7 @@ class MemberNotice(models.Model):
         for (expiry_date, points), partner_ids in groups.items():
             logs |= self._notify_loyalty_event(
                 "points_expiring",
-                self.env["res.partner"].browse(partner_ids),
+                Partner.browse(partner_ids),
                 f"points-expiring:{expiry_date}",
                 {"points": points, "expiry_date": fields.Date.to_string(expiry_date)},
             )
