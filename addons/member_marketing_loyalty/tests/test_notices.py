@@ -61,20 +61,18 @@ class TestLoyaltyNotices(MarketingLoyaltyCase):
             (review - timedelta(days=400), member.id),
         )
         self.env["member.wallet.move"].invalidate_model(["date"])
-        cron = self.env.ref("member_marketing_loyalty.ir_cron_notice_tier_lowered")
-        Trigger = self.env["ir.cron.trigger"].sudo()
-        Trigger.search([("cron_id", "=", cron.id)]).unlink()
+        self._tier_lowered_triggers(clear=True)
         with freeze_time(review):
             self.env["res.partner"].with_context(member_no_commit=True)._cron_review_tiers(
                 partner_ids=member.ids
             )
         self.assertEqual(member.member_tier_id, self.tier_basic)
-        self.assertEqual(Trigger.search([("cron_id", "=", cron.id)]).call_at, review)
+        self.assertEqual(self._tier_lowered_triggers().call_at, review)
         Notice = self.env["member.notice"]
         self.assertFalse(Notice._cron_notify_tier_lowered(now=review))
         self.assertFalse(self._logs(member, "tier_lowered"), "02:00 in Beijing")
         morning = datetime(2026, 6, 15, 1, 0)
-        self.assertIn(morning, Trigger.search([("cron_id", "=", cron.id)]).mapped("call_at"))
+        self.assertIn(morning, self._tier_lowered_triggers().mapped("call_at"))
 
         Notice._cron_notify_tier_lowered(now=morning)
         lowered = self._logs(member, "tier_lowered")
@@ -87,15 +85,15 @@ class TestLoyaltyNotices(MarketingLoyaltyCase):
         # tiers set by staff, up and down: no notice (the cron run at noon, Beijing time)
         member.sudo().member_tier_id = self.tier_silver
         member.sudo().member_tier_id = self.tier_basic
-        noon = fields.Datetime.now().replace(hour=4, minute=0) + timedelta(days=1)
-        Notice._cron_notify_tier_lowered(now=noon)
+        Notice._cron_notify_tier_lowered(now=self._tomorrow_at(4))
         self.assertEqual(len(self._logs(member, "tier_lowered")), 1)
         self.assertEqual(len(self._logs(member, "tier_changed")), 1)
 
-    def _lowered(self, name):
-        """A member lowered from Silver to Basic (the change only: the tier is set too)."""
+    def _lowered(self, name, tier=None):
+        """A member lowered from Silver to Basic at the review (the change, and the tier
+        ``tier`` or Basic set)."""
         member = self._contact(name)
-        member.sudo().with_context(member_tier_engine=True).member_tier_id = self.tier_basic
+        member.sudo().with_context(member_tier_engine=True).member_tier_id = tier or self.tier_basic
         self.env["member.tier.history"].sudo().create(
             {
                 "partner_id": member.id,
@@ -106,18 +104,29 @@ class TestLoyaltyNotices(MarketingLoyaltyCase):
         )
         return member
 
+    def _tier_lowered_triggers(self, clear=False):
+        """The pending extra runs of the Tier Lowered cron (``clear``: none left)."""
+        cron = self.env.ref("member_marketing_loyalty.ir_cron_notice_tier_lowered")
+        triggers = self.env["ir.cron.trigger"].sudo().search([("cron_id", "=", cron.id)])
+        if clear:
+            triggers.unlink()
+        return triggers.exists()
+
+    @staticmethod
+    def _tomorrow_at(hour):
+        """Tomorrow at ``hour`` UTC (04:00: noon in Asia/Shanghai; 18:00: 02:00 there)."""
+        return fields.Datetime.now().replace(hour=hour, minute=0) + timedelta(days=1)
+
     def test_tier_lowered_in_batches(self):
         """A big review is told in short runs: at most ``batch_size`` members per run, the
         next run at once."""
         first, second = self._lowered("Batch one"), self._lowered("Batch two")
-        cron = self.env.ref("member_marketing_loyalty.ir_cron_notice_tier_lowered")
-        Trigger = self.env["ir.cron.trigger"].sudo()
-        Trigger.search([("cron_id", "=", cron.id)]).unlink()
-        noon = fields.Datetime.now().replace(hour=4, minute=0) + timedelta(days=1)
+        self._tier_lowered_triggers(clear=True)
+        noon = self._tomorrow_at(4)
         Notice = self.env["member.notice"]
         told = Notice._cron_notify_tier_lowered(now=noon, batch_size=1).partner_id
         self.assertEqual(len(told), 1)
-        self.assertEqual(Trigger.search([("cron_id", "=", cron.id)]).call_at, noon)
+        self.assertEqual(self._tier_lowered_triggers().call_at, noon)
         Notice._cron_notify_tier_lowered(now=noon, batch_size=1)
         self.assertEqual(
             len(self._logs(first, "tier_lowered") | self._logs(second, "tier_lowered")), 2
@@ -130,29 +139,15 @@ class TestLoyaltyNotices(MarketingLoyaltyCase):
         self.env.ref("member_marketing.notice_tier_lowered").write(
             {"sms_active": False, "email_active": False}
         )
-        cron = self.env.ref("member_marketing_loyalty.ir_cron_notice_tier_lowered")
-        Trigger = self.env["ir.cron.trigger"].sudo()
-        Trigger.search([("cron_id", "=", cron.id)]).unlink()
-        night = fields.Datetime.now().replace(hour=18, minute=0) + timedelta(days=1)
-        self.env["member.notice"]._cron_notify_tier_lowered(now=night)
-        self.assertFalse(Trigger.search([("cron_id", "=", cron.id)]))
+        self._tier_lowered_triggers(clear=True)
+        self.env["member.notice"]._cron_notify_tier_lowered(now=self._tomorrow_at(18))
+        self.assertFalse(self._tier_lowered_triggers())
         self.assertFalse(self._logs(member, "tier_lowered"))
 
     def test_tier_lowered_then_raised_again_is_not_told(self):
-        member = self._contact("Bounced")
-        member.member_topup(1000.0, "mml-n-6")
-        self.env["member.tier.history"].sudo().create(
-            {
-                "partner_id": member.id,
-                "old_tier_id": self.tier_silver.id,
-                "new_tier_id": self.tier_basic.id,
-                "reason": "downgrade",
-            }
-        )
-        # still Silver (say the member topped up again before the notice went out)
-        self.assertEqual(member.member_tier_id, self.tier_silver)
-        noon = fields.Datetime.now().replace(hour=4, minute=0)  # 12:00 in Asia/Shanghai
-        self.env["member.notice"]._cron_notify_tier_lowered(now=noon + timedelta(days=1))
+        # Silver again (say the member topped up before the notice went out)
+        member = self._lowered("Bounced", tier=self.tier_silver)
+        self.env["member.notice"]._cron_notify_tier_lowered(now=self._tomorrow_at(4))
         self.assertFalse(self._logs(member, "tier_lowered"))
 
     def test_points_changed(self):
