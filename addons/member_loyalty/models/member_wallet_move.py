@@ -146,7 +146,7 @@ class MemberWalletMove(models.Model):
                 {
                     "move_type": "entry",
                     "journal_id": journal.id,
-                    "date": fields.Date.context_today(self),
+                    "date": self.env["res.partner"]._member_today(self.date),
                     "ref": self.payment_ref or self.idempotency_key,
                     "line_ids": lines,
                 }

@@ -1,6 +1,10 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+# settings whose 0 is a choice (no expiry, no earning): Odoo's settings store
+# a 0 as no value, which would bring the default back
+ZERO_IS_A_VALUE = ("member_expiry_months", "member_points_per_unit")
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -65,3 +69,11 @@ class ResConfigSettings(models.TransientModel):
             raise ValidationError(
                 self.env._("Till authorisations must be kept at least one minute.")
             )
+
+    def set_values(self):
+        res = super().set_values()
+        icp = self.env["ir.config_parameter"].sudo()
+        for fname in ZERO_IS_A_VALUE:
+            if not self[fname]:
+                icp.set_param(self._fields[fname].config_parameter, "0")
+        return res

@@ -139,7 +139,7 @@ class ResPartner(models.Model):
             partner.member_wallet = balance.principal + balance.bonus
 
     def _compute_member_points_expiring(self):
-        limit = fields.Date.today() + relativedelta(months=1, day=31)
+        limit = self._member_today() + relativedelta(months=1, day=31)
         # sudo: read-only figures of these partners' own lots
         groups = dict(
             self.env["member.points.lot"]

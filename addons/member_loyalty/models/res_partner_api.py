@@ -135,7 +135,7 @@ class ResPartner(models.Model):
         till, never credit a card directly over RPC.
         """
         self.ensure_one()
-        self._member_check_rights(manager=True)
+        self._member_check_rights("manager")
         amount = self._member_check_amount(amount)
         idempotency_key = self._member_public_key(idempotency_key)
         member = self.sudo()  # rights checked above; ledgers have no user write access
@@ -151,17 +151,22 @@ class ResPartner(models.Model):
         )
 
     def member_wallet_spend(self, amount, idempotency_key):
-        """Debit ``amount`` of stored value; refused (nothing written) if it exceeds the balance."""
+        """Debit ``amount`` of stored value; refused (nothing written) if it exceeds the balance.
+
+        Integrations only (``group_member_api``): a cashier spends stored value through a POS
+        order (its payment authorised by ``member_pos_authorize_wallet``), never bare over RPC.
+        """
         self.ensure_one()
-        self._member_check_rights()
+        self._member_check_rights("api")
         idempotency_key = self._member_public_key(idempotency_key)
         # rights checked above; lean locked section (see res_partner_debit.py)
         return self.sudo()._member_wallet_debit(amount, idempotency_key)
 
     def member_points_redeem(self, points, idempotency_key):
-        """Redeem ``points`` for their money value; returns {points, amount, points_balance}."""
+        """Redeem ``points`` for their money value; returns {points, amount, points_balance}.
+        Integrations only, as ``member_wallet_spend``."""
         self.ensure_one()
-        self._member_check_rights()
+        self._member_check_rights("api")
         points = self._member_check_points(points)
         idempotency_key = self._member_public_key(idempotency_key)
         member = self.sudo()  # rights checked above
@@ -178,7 +183,7 @@ class ResPartner(models.Model):
     def member_cashout(self, idempotency_key):
         """Close the card: return the unspent principal, void the bonus."""
         self.ensure_one()
-        self._member_check_rights(manager=True)
+        self._member_check_rights("manager")
         idempotency_key = self._member_public_key(idempotency_key)
         member = self.sudo()  # rights checked above
 
@@ -250,7 +255,7 @@ class ResPartner(models.Model):
     def _member_adjust(self, target, amount, reason, key):
         """Manual adjustment by a manager: ``target`` is points, principal or bonus."""
         self.ensure_one()
-        self._member_check_rights(manager=True)
+        self._member_check_rights("manager")
         if not reason or not reason.strip():
             raise UserError(self.env._("An adjustment needs a reason."))
         member = self.sudo()  # manager rights checked above

@@ -14,6 +14,12 @@ _logger = logging.getLogger(__name__)
 # server derives (``pos.order:<uuid>:earn``, ``expire:<member>:<day>``...), so no call can
 # claim, or answer in place of, an operation of the tills, the crons or another addon
 API_KEY_PREFIX = "api:"
+# the lowest group allowed each level of member operations (see _member_check_rights)
+MEMBER_GROUPS = {
+    "user": "member_loyalty.group_member_user",
+    "api": "member_loyalty.group_member_api",
+    "manager": "member_loyalty.group_member_manager",
+}
 # the largest amount (money or points) one call may move
 MAX_AMOUNT = 1_000_000_000
 
@@ -49,14 +55,23 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------ helpers
 
     @api.model
-    def _member_check_rights(self, manager=False):
-        group = (
-            "member_loyalty.group_member_manager" if manager else "member_loyalty.group_member_user"
-        )
+    def _member_check_rights(self, level="user"):
+        """Refuse (``AccessError``) a user below ``level``: "user" (find and enrol members,
+        serve them at a till), "api" (debit points or stored value with no POS order: an
+        integration) or "manager" (top up, adjust, cash out)."""
+        group = MEMBER_GROUPS[level]
         if not self.env.su and not self.env.user.has_group(group):
             raise AccessError(
                 self.env._("You are not allowed to change member points or stored value.")
             )
+
+    @api.model
+    def _member_today(self, timestamp=None):
+        """The chain's day at ``timestamp`` (UTC, default now): in the company's time zone,
+        else the user's. Not the user's alone: crons run as a user without one (UTC days:
+        points due on the 31st would expire a day late, from a run just after midnight)."""
+        tz = self.env.company.partner_id.tz or self.env.user.tz
+        return fields.Date.context_today(self.with_context(tz=tz), timestamp)
 
     @api.model
     def _member_param(self, name, default):
@@ -235,7 +250,7 @@ class ResPartner(models.Model):
         months = self._member_param("expiry_months", 12)
         if months <= 0:
             return False
-        return (date or fields.Date.context_today(self)) + relativedelta(months=months, day=31)
+        return (date or self._member_today()) + relativedelta(months=months, day=31)
 
     def _member_points_credit(self, balance, points, key, kind, **origin):
         """Credit ``points`` as a new lot; return the ledger row."""
@@ -365,8 +380,9 @@ class ResPartner(models.Model):
 
     @api.model
     def _cron_expire_points(self, batch_size=500, partner_ids=None):
-        """Expire every lot past its date, one ledger row per member and day."""
-        today = fields.Date.context_today(self)
+        """Expire every lot past its date (the chain's day), one ledger row per member and
+        day."""
+        today = self._member_today()
 
         def query(limit, ids):
             return SQL(

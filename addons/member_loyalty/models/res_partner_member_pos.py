@@ -57,7 +57,7 @@ class ResPartner(models.Model):
         if not self.member_number:
             raise ValidationError(self.env._("%s is not a member.", self.display_name))
         member = self.with_company(config.company_id).sudo()  # rights checked above
-        today = fields.Date.context_today(member)
+        today = member._member_today()
         lots = (
             self.env["member.points.lot"]
             .sudo()

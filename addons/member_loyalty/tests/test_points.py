@@ -22,6 +22,14 @@ class TestPoints(MemberLoyaltyCase):
         self.assertEqual(lot.expiry_date, date(2027, 3, 31))
         self.assertEqual(self.member.member_points, 100)
 
+    def test_never_expire_set_in_the_settings(self):
+        """0 months in the settings: points never expire (Odoo's settings would drop a 0 and
+        bring the default 12 months back)."""
+        self.env["res.config.settings"].create({"member_expiry_months": 0}).execute()
+        self.assertEqual(self.env["res.config.settings"].create({}).member_expiry_months, 0)
+        self._credit(100, "t-forever", "2026-03-15")
+        self.assertFalse(self.member.member_points_lot_ids.expiry_date)
+
     def test_redeem_partial_fifo_and_expiry_cron(self):
         self._credit(300, "t-old", "2025-01-10")  # expires 2026-01-31
         self._credit(500, "t-new", "2025-06-10")  # expires 2026-06-30
@@ -51,6 +59,25 @@ class TestPoints(MemberLoyaltyCase):
         self.assertEqual(
             self.member.member_points_move_ids.filtered(lambda m: m.kind == "expire").points, -300
         )
+
+    def test_expiry_follows_the_chain_s_day_not_utc(self):
+        """A Shanghai chain: lots due on 31 January expire from the run just after midnight
+        local (17:00 UTC), whatever the cron user's time zone; credits just after midnight
+        local expire at the end of that local month."""
+        self.env.company.partner_id.tz = "Asia/Shanghai"
+        cron_user = self.env.ref("base.user_root")
+        cron_user.tz = False
+        Partner = self.env["res.partner"].with_user(cron_user).with_context(member_no_commit=True)
+        self._credit(300, "t-old", "2025-01-10")  # expires 2026-01-31
+        with freeze_time("2026-01-31 15:59:00"):  # 23:59 in Shanghai
+            Partner._cron_expire_points()
+        self.assertEqual(self.member.member_points, 300)
+        with freeze_time("2026-01-31 16:05:00"):  # 00:05 on 1 February in Shanghai
+            Partner._cron_expire_points()
+        self.assertEqual(self.member.member_points, 0)
+        self._credit(100, "t-march", "2026-02-28 23:00:00")  # 07:00 on 1 March in Shanghai
+        lot = self.member.member_points_lot_ids.filtered(lambda lot: lot.points_remaining)
+        self.assertEqual(lot.expiry_date, date(2027, 3, 31))
 
     def test_redeem_replay_and_refusal(self):
         self._credit(1000, "t-earn", "2026-01-01")

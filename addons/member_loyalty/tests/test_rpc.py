@@ -20,6 +20,12 @@ class TestCashierRpc(MemberLoyaltyCommon, HttpCase):
             password="member_rpc_cashier",
             groups="base.group_user,point_of_sale.group_pos_user",
         )
+        new_test_user(
+            cls.env,
+            login="member_rpc_integration",
+            password="member_rpc_integration",
+            groups="base.group_user,member_loyalty.group_member_api",
+        )
 
     def _call(self, model, method, args, kwargs=None):
         return self.make_jsonrpc_request(
@@ -43,6 +49,9 @@ class TestCashierRpc(MemberLoyaltyCommon, HttpCase):
             ("res.partner", "_member_points_credit", [[self.member.id], None, 100, "k", "earn"]),
             ("res.partner", "member_cashout", [[self.member.id], "rpc-cashout"]),
             ("res.partner", "member_topup", [[self.member.id], 500.0, "rpc-topup-forged"]),
+            # a cashier spends through a POS order, not bare over RPC
+            ("res.partner", "member_wallet_spend", [[self.member.id], 30.0, "rpc-spend-bare"]),
+            ("res.partner", "member_points_redeem", [[self.member.id], 1, "rpc-redeem-bare"]),
             ("res.partner", "write", [[self.member.id], {"member_tier_id": self.tier_gold.id}]),
         ):
             with (
@@ -50,7 +59,10 @@ class TestCashierRpc(MemberLoyaltyCommon, HttpCase):
                 self.assertRaisesRegex(JsonRpcException, "AccessError"),
             ):
                 self._call(model, method, args)
-        # the public API works for the cashier, and is replay-safe
+        found = self._call("res.partner", "member_find", ["+8613800138055"])
+        self.assertEqual(found[0]["balance"], 100.0)
+        # an integration spends through the public API, replay-safe
+        self.authenticate("member_rpc_integration", "member_rpc_integration")
         state = self._call("res.partner", "member_wallet_spend", [[self.member.id], 30.0, "rpc-1"])
         again = self._call("res.partner", "member_wallet_spend", [[self.member.id], 30.0, "rpc-1"])
         self.assertEqual(state, again)

@@ -50,8 +50,17 @@ class TestSecurity(MemberLoyaltyCase):
             env["member.adjust.wizard"].create(
                 {"partner_id": member.id, "points": 1000, "reason": "gift"}
             )
-        # cashiers serve members through the model methods
-        self.assertEqual(member.member_wallet_spend(30.0, "sec-2")["balance"], 70.0)
+        with self.assertRaises(AccessError):
+            member.member_wallet_spend(30.0, "sec-2")
+        with self.assertRaises(AccessError):
+            member.member_points_redeem(1, "sec-3")
+        self.assertEqual(self.member.member_wallet, 100.0)
+        # an integration spends through the external API
+        integration = new_test_user(
+            self.env, login="member_integration", groups="member_loyalty.group_member_api"
+        )
+        spent = self.member.with_user(integration).member_wallet_spend(30.0, "sec-2")
+        self.assertEqual(spent["balance"], 70.0)
         self.assertEqual(self.member.member_wallet, 70.0)
 
     def test_manager_adjustment_needs_reason(self):

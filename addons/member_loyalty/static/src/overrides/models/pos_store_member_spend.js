@@ -1,4 +1,5 @@
 import { PosStore } from "@point_of_sale/app/store/pos_store";
+import { serializeDateTime } from "@web/core/l10n/dates";
 import { _t } from "@web/core/l10n/translation";
 import { patch } from "@web/core/utils/patch";
 import { MemberBalancePayment } from "@member_loyalty/app/payment/member_balance_payment";
@@ -45,7 +46,8 @@ patch(PosStore.prototype, {
         if (typeof order.id === "number") {
             return true;
         }
-        order.date_order = luxon.DateTime.now().toFormat("yyyy-MM-dd HH:mm:ss");
+        // in UTC, as the server reads it (the final sync dates the order again)
+        order.date_order = serializeDateTime(luxon.DateTime.now());
         this.addPendingOrder([order.id]);
         try {
             await this.syncAllOrders({ orders: [order], throw: true });
