@@ -108,10 +108,19 @@ class ChainReplenishment(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if not self._is_hq():
-            for request in self:
-                self._check_store_vals(vals, request.store_id)
-        return super().write(vals)
+        if self._is_hq():
+            return super().write(vals)
+        for request in self:
+            self._check_store_vals(vals, request.store_id)
+        if "store_id" in vals and any(request.state != "draft" for request in self):
+            raise AccessError(
+                self.env._("Only Chain HQ can move a submitted request to another store.")
+            )
+        res = super().write(vals)
+        if "store_id" in vals:
+            # record rules are checked before a write: the new store must be in scope too
+            self.check_access("write")
+        return res
 
     def action_submit(self):
         for request in self:

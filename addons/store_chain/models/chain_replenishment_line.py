@@ -64,10 +64,17 @@ class ChainReplenishmentLine(models.Model):
             [vals["replenishment_id"] for vals in vals_list if vals.get("replenishment_id")]
         )
         self._check_editable(requests)
+        if not requests._is_hq():
+            # the approved quantity is HQ's: the requested one until HQ decides
+            for vals in vals_list:
+                vals.pop("qty_approved", None)
         return super().create(vals_list)
 
     def write(self, vals):
         self._check_editable(self.replenishment_id)
+        if not self.replenishment_id._is_hq():
+            # (the form sends it back, recomputed from the requested quantity)
+            vals = {name: value for name, value in vals.items() if name != "qty_approved"}
         if "replenishment_id" in vals:
             self._check_editable(self.env["chain.replenishment"].browse(vals["replenishment_id"]))
         return super().write(vals)

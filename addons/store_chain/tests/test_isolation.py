@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from .common import ChainCommon
@@ -116,6 +116,17 @@ class TestIsolation(ChainCommon):
         self.assertEqual(self._visible(self.user_a, "pos.order", self.orders), {self.order_a.id})
         self.user_a.chain_store_ids = self.store_a | self.store_b
         self.assertEqual(self._visible(self.user_a, "pos.order", self.orders), set(self.orders.ids))
+
+    def test_current_store_is_one_of_the_user_s(self):
+        self.user_a.with_user(self.user_a).write({"chain_store_id": self.store_a.id})
+        # (assertRaises: in a savepoint, the refused write rolled back)
+        with self.assertRaises(ValidationError) as refused:
+            self.user_a.with_user(self.user_a).write({"chain_store_id": self.store_b.id})
+        self.assertIn("must be one of their stores", str(refused.exception))
+        with self.assertRaises(ValidationError):
+            self.user_a.chain_store_ids = self.store_b  # the current store left out
+        self.user_hq.chain_store_id = self.store_b  # HQ works for any store
+        self.assertEqual(self.user_a.chain_store_id, self.store_a)
 
     def test_moving_till_keeps_past_orders_in_their_store(self):
         """A POS moved to store B keeps its earlier sales booked on store A."""

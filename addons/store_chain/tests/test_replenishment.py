@@ -153,3 +153,43 @@ class TestReplenishment(ChainCommon):
             .search([("id", "=", request_b.id)])
         )
         self.assertFalse(visible)
+
+    def test_store_user_cannot_move_request_to_other_store(self):
+        Request = self.env["chain.replenishment"].with_user(self.user_a)
+        draft = Request.create(
+            {
+                "store_id": self.store_a.id,
+                "line_ids": [Command.create({"product_id": self.product.id, "qty_requested": 2})],
+            }
+        )
+        with self.assertRaises(AccessError):
+            draft.write({"store_id": self.store_b.id})
+        submitted = self._request(self.store_a, user=self.user_a).with_user(self.user_a)
+        with self.assertRaisesRegex(AccessError, "another store"):
+            submitted.write({"store_id": self.store_b.id})
+        self.assertEqual((draft.store_id, submitted.store_id), (self.store_a, self.store_a))
+
+    def test_approved_quantity_is_hq_s(self):
+        request = (
+            self.env["chain.replenishment"]
+            .with_user(self.user_a)
+            .create(
+                {
+                    "store_id": self.store_a.id,
+                    "line_ids": [
+                        Command.create(
+                            {"product_id": self.product.id, "qty_requested": 2, "qty_approved": 500}
+                        )
+                    ],
+                }
+            )
+        )
+        line = request.line_ids
+        self.assertEqual(line.qty_approved, 2)
+        line.write({"qty_approved": 500})
+        self.assertEqual(line.qty_approved, 2)
+        line.write({"qty_requested": 3, "qty_approved": 3})  # as the form sends it
+        self.assertEqual(line.qty_approved, 3)
+        request.action_submit()
+        line.with_user(self.user_hq).qty_approved = 1
+        self.assertEqual(line.qty_approved, 1)

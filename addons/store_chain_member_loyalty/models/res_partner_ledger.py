@@ -1,4 +1,5 @@
 from odoo import api, models
+from odoo.exceptions import AccessError
 
 
 class ResPartner(models.Model):
@@ -28,10 +29,19 @@ class ResPartner(models.Model):
     def _chain_movement_store(self, order=None):
         """Store of a movement: the order's store (its POS session), else the store given in the
         context (``chain_store_id``, e.g. a top-up taken at a store's counter), else the user's
-        current store."""
+        current store. A store user books for the stores in their scope only."""
         if order and order.chain_store_id:
             return order.chain_store_id
         store_id = self.env.context.get("chain_store_id")
-        if store_id:
-            return self.env["chain.store"].sudo().browse(store_id).exists()
-        return self.env.user.chain_store_id
+        if not store_id:
+            return self.env.user.chain_store_id
+        store = self.env["chain.store"].sudo().browse(store_id).exists()
+        if not self.env.user._chain_may_act_for(store):
+            raise AccessError(
+                self.env._(
+                    "You cannot book points or stored value for store %s: it is not one of "
+                    "your stores.",
+                    store.display_name,
+                )
+            )
+        return store

@@ -2,7 +2,7 @@ import random
 from datetime import timedelta
 
 from odoo import Command, fields
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import ChainMemberCommon
@@ -134,6 +134,18 @@ class TestSettlement(ChainMemberCommon):
             )
         )
         self.assertEqual(self.member.member_wallet, 80.0)
+
+    def test_store_user_books_for_own_stores_only(self):
+        """A store's member administrator tops up at their counter; naming another store's
+        counter (which would make that store owe the money) is refused, nothing written."""
+        self.env.ref("member_loyalty.group_member_manager").users += self.user_a
+        member = self._at(self.store_a).with_user(self.user_a)
+        member.member_topup(100.0, "own-counter")
+        with self.assertRaisesRegex(AccessError, "not one of your stores"):
+            self._at(self.store_b).with_user(self.user_a).member_topup(100.0, "other-counter")
+        moves = self.env["member.wallet.move"].search([("partner_id", "=", self.member.id)])
+        self.assertEqual(moves.mapped("chain_store_id"), self.store_a)
+        self.assertEqual(self.member.member_wallet, 100.0)
 
     def test_randomised_scenario_reconciles_exactly(self):
         rng = random.Random(20261123)
