@@ -14,6 +14,13 @@ _logger = logging.getLogger(__name__)
 
 # two-sided 95% normal quantile
 Z_95 = 1.959963984540054
+# two-sided 95% quantiles of Student's t for 1 to 30 degrees of freedom (beyond: see _t_95)
+T_95 = (
+    12.706205, 4.302653, 3.182446, 2.776445, 2.570582, 2.446912, 2.364624, 2.306004,
+    2.262157, 2.228139, 2.200985, 2.178813, 2.160369, 2.144787, 2.131450, 2.119905,
+    2.109816, 2.100922, 2.093024, 2.085963, 2.079614, 2.073873, 2.068658, 2.063899,
+    2.059539, 2.055529, 2.051831, 2.048407, 2.045230, 2.042272,
+)  # fmt: skip
 # the group allowed to give value away (coupons, bonus points) through a campaign
 MANAGER_GROUP = "member_marketing.group_member_marketing_manager"
 
@@ -291,15 +298,30 @@ class MemberCampaign(models.Model):
 
     # ------------------------------------------------------------------ results
     @api.model
+    def _wilson(self, successes, n):
+        """Wilson score 95% interval of a proportion (sound at 0% and 100% and for small
+        groups, unlike the normal approximation)."""
+        p = successes / n
+        z2 = Z_95 * Z_95
+        center = (p + z2 / (2 * n)) / (1 + z2 / n)
+        half = Z_95 / (1 + z2 / n) * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
+        return max(center - half, 0.0), min(center + half, 1.0)
+
+    @api.model
     def _uplift(self, n_t, conv_t, n_c, conv_c):
-        """Absolute uplift of conversion (points) with its 95% CI (points), and relative
-        uplift (%) with its 95% CI (%, from the log of the risk ratio: both groups need a
-        conversion, else 0)."""
+        """Absolute uplift of conversion (points) with its 95% CI (points: Newcombe's hybrid
+        score interval, from the Wilson intervals of both groups: a tiny control group or
+        one without conversions gives a wide interval, not a falsely narrow one), and
+        relative uplift (%) with its 95% CI (%, from the log of the risk ratio: both groups
+        need a conversion, else 0). All 0 without both groups (the form hides them)."""
         if not n_t or not n_c:
             return 0.0, 0.0, 0.0, 0.0, 0.0, 0.0
         p_t, p_c = conv_t / n_t, conv_c / n_c
         diff = p_t - p_c
-        se = math.sqrt(p_t * (1 - p_t) / n_t + p_c * (1 - p_c) / n_c)
+        low_t, high_t = self._wilson(conv_t, n_t)
+        low_c, high_c = self._wilson(conv_c, n_c)
+        low = diff - math.sqrt((p_t - low_t) ** 2 + (high_c - p_c) ** 2)
+        high = diff + math.sqrt((high_t - p_t) ** 2 + (p_c - low_c) ** 2)
         rel = rel_low = rel_high = 0.0
         if conv_t and conv_c:
             log_ratio = math.log(p_t / p_c)
@@ -307,23 +329,41 @@ class MemberCampaign(models.Model):
             rel = (p_t / p_c - 1) * 100
             rel_low = (math.exp(log_ratio - Z_95 * se_log) - 1) * 100
             rel_high = (math.exp(log_ratio + Z_95 * se_log) - 1) * 100
+        return diff * 100, low * 100, high * 100, rel, rel_low, rel_high
+
+    @api.model
+    def _t_95(self, df):
+        """Two-sided 95% quantile of Student's t with ``df`` (Welch: fractional) degrees of
+        freedom: the table interpolated in 1/df up to 30 (a little wide below 3: on the safe
+        side), beyond it Cornish-Fisher's
+        expansion around the normal quantile (within 1e-5)."""
+        if df < 30:
+            low = min(max(int(df), 1), 29)
+            weight = min(max((1 / low - 1 / df) / (1 / low - 1 / (low + 1)), 0.0), 1.0)
+            return T_95[low - 1] + weight * (T_95[low] - T_95[low - 1])
+        z = Z_95
         return (
-            diff * 100,
-            (diff - Z_95 * se) * 100,
-            (diff + Z_95 * se) * 100,
-            rel,
-            rel_low,
-            rel_high,
+            z
+            + (z**3 + z) / (4 * df)
+            + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df**2)
+            + (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / (384 * df**3)
         )
 
     @api.model
     def _mean_diff(self, n_t, mean_t, var_t, n_c, mean_c, var_c):
-        """Difference of means with a 95% CI (Welch standard error)."""
-        if not n_t or not n_c:
-            return 0.0, 0.0, 0.0
+        """Difference of means with its 95% CI (Welch: the groups' own variances, Student's
+        t at the Welch-Satterthwaite degrees of freedom). The CI needs two members in each
+        group (a sample variance): else it is the difference itself (the form hides it)."""
         diff = mean_t - mean_c
-        se = math.sqrt((var_t or 0.0) / n_t + (var_c or 0.0) / n_c)
-        return diff, diff - Z_95 * se, diff + Z_95 * se
+        if n_t < 2 or n_c < 2:
+            return (diff, diff, diff) if n_t and n_c else (0.0, 0.0, 0.0)
+        share_t, share_c = var_t / n_t, var_c / n_c
+        se = math.sqrt(share_t + share_c)
+        if not se:  # every member of both groups spent the same
+            return diff, diff, diff
+        df = se**4 / (share_t**2 / (n_t - 1) + share_c**2 / (n_c - 1))
+        margin = self._t_95(df) * se
+        return diff, diff - margin, diff + margin
 
     def _compute_results(self):
         stats = {}
@@ -438,7 +478,9 @@ class MemberCampaign(models.Model):
     def _get_trigger_query(self, today, now):
         """SQL returning (partner_id, occurrence) for this campaign's trigger (hook for bridges)."""
         self.ensure_one()
-        start = (self.date_start or now).date()
+        # the chain's day the campaign started: segment entries and first purchases from it
+        local = self.with_context(tz=self.env["member.segment.engine"]._get_timezone())
+        start = fields.Date.context_today(local, self.date_start or now)
         if self.trigger_type == "birthday":
             return SQL(
                 """

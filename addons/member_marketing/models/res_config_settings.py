@@ -4,6 +4,14 @@ from odoo.addons.base.models.res_partner import _tz_get
 
 from ..models.member_segment_engine import DEFAULT_TIMEZONE
 
+# settings whose 0 is a choice (no cap, quiet from or until midnight): Odoo's settings store
+# a 0 as no value, which would bring the default back
+ZERO_IS_A_VALUE = (
+    "member_marketing_frequency_cap_count",
+    "member_marketing_quiet_hour_start",
+    "member_marketing_quiet_hour_end",
+)
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -65,3 +73,11 @@ class ResConfigSettings(models.TransientModel):
     member_marketing_sms_gateway_token = fields.Char(
         string="Gateway API Key", config_parameter="member_marketing.sms_gateway_token"
     )
+
+    def set_values(self):
+        res = super().set_values()
+        icp = self.env["ir.config_parameter"].sudo()
+        for fname in ZERO_IS_A_VALUE:
+            if not self[fname]:
+                icp.set_param(self._fields[fname].config_parameter, "0")
+        return res

@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import urlparse
 
 from odoo.exceptions import UserError, ValidationError
@@ -170,6 +170,32 @@ class TestCampaign(SMSCase, MemberMarketingCase):
         third = self._campaign(name="Third")
         self._run(third, now=NOW + timedelta(days=8))
         self.assertEqual(third.send_ids.state, "sent")
+
+    def test_no_cap_set_in_the_settings(self):
+        """0 messages in the settings is no cap (Odoo's settings would drop a 0 and bring
+        the default cap back); a message at 08:00 with quiet hours until 00:00 goes out."""
+        member = self._contact("Loyal reader")
+        self._refresh()
+        self.env["res.config.settings"].create(
+            {
+                "member_marketing_frequency_cap_count": 0,
+                "member_marketing_quiet_hour_start": 23.0,
+                "member_marketing_quiet_hour_end": 0.0,
+            }
+        ).execute()
+        settings = self.env["res.config.settings"].create({})
+        self.assertEqual(
+            (
+                settings.member_marketing_frequency_cap_count,
+                settings.member_marketing_quiet_hour_end,
+            ),
+            (0, 0.0),
+        )
+        campaigns = self._campaign(name="First") | self._campaign(name="Second")
+        campaigns |= self._campaign(name="Third")
+        self._run(campaigns, now=datetime(2026, 6, 15, 0, 0))  # 08:00 in Asia/Shanghai
+        self.assertEqual(set(campaigns.send_ids.mapped("state")), {"sent"})
+        self.assertEqual(len(self._sms_of(member)), 3)
 
     def test_quiet_hours_wait_until_morning(self):
         member = self._contact("Night owl")
@@ -354,6 +380,16 @@ class TestCampaign(SMSCase, MemberMarketingCase):
             [("partner_id", "=", newcomer.id), ("segment_type", "=", "lifecycle")]
         )
         self.assertEqual(entered.send_ids.occurrence, f"segment-{history.id}")
+        # started at 07:30 in Shanghai (23:30 UTC the day before): the entries of the day
+        # before the campaign existed are not greeted; started at 23:30 in Shanghai, they are
+        history.sudo().date = date(2026, 6, 14)
+        late = self._campaign(
+            trigger_type="segment_entered", trigger_segment_id=self._lifecycle("new_low").id
+        )
+        late.date_start = datetime(2026, 6, 14, 23, 30)
+        self.assertEqual(late._enqueue(now=NOW), 0)
+        late.date_start = datetime(2026, 6, 14, 15, 30)
+        self.assertEqual(late._enqueue(now=NOW), 1)
         later = self._campaign(broadcast_date=NOW + timedelta(hours=2))
         self.assertEqual(later._enqueue(now=NOW), 0)
         self.assertEqual(later._enqueue(now=NOW + timedelta(hours=3)), 3)
@@ -400,6 +436,20 @@ class TestCampaign(SMSCase, MemberMarketingCase):
         self.assertEqual(
             campaign.send_ids.filtered(lambda s: s.partner_id == member).coupon_id, coupon
         )
+
+    def test_coupon_validity_from_the_chain_s_day(self):
+        """A coupon sent at 01:00 in Shanghai (17:00 UTC the day before) is valid 30 days from
+        that Shanghai day."""
+        member = self._contact("Night coupon")
+        self._refresh()
+        program = self.env["loyalty.program"].create({"name": "Night", "program_type": "coupons"})
+        campaign = self._campaign(
+            coupon_program_id=program.id, coupon_validity_days=30, respect_quiet_hours=False
+        )
+        self._run(campaign, now=datetime(2026, 6, 15, 17, 0))
+        coupon = self.env["loyalty.card"].search([("program_id", "=", program.id)])
+        self.assertEqual(coupon.partner_id, member)
+        self.assertEqual(str(coupon.expiration_date), "2026-07-16")
 
     def test_email_campaign_and_broken_template(self):
         reader = self._contact("Email reader", consent_email=True, email="reader@example.com")

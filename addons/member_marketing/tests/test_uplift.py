@@ -42,18 +42,41 @@ class TestUplift(MemberMarketingCase):
         self.assertAlmostEqual(campaign.control_rate, 20.0)
         self.assertAlmostEqual(campaign.uplift_abs, 10.0)
         self.assertAlmostEqual(campaign.uplift_rel, 50.0)
-        # 10 +/- 1.96 * sqrt(.3 * .7 / 100 + .2 * .8 / 100) points
-        self.assertAlmostEqual(campaign.uplift_ci_low, -1.922, places=3)
-        self.assertAlmostEqual(campaign.uplift_ci_high, 21.922, places=3)
+        # Newcombe's hybrid score interval (scipy/statsmodels give the same)
+        self.assertAlmostEqual(campaign.uplift_ci_low, -2.025, places=3)
+        self.assertAlmostEqual(campaign.uplift_ci_high, 21.673, places=3)
         # exp(ln 1.5 +/- 1.96 * sqrt(.7 / 30 + .8 / 20)) - 1
         self.assertAlmostEqual(campaign.uplift_rel_ci_low, -8.404, places=3)
         self.assertAlmostEqual(campaign.uplift_rel_ci_high, 145.644, places=3)
         self.assertAlmostEqual(campaign.treatment_revenue, 30.0)
         self.assertAlmostEqual(campaign.control_revenue, 20.0)
         self.assertAlmostEqual(campaign.revenue_uplift, 10.0)
-        # Welch: sample variances 2121.21 and 1616.16
-        self.assertAlmostEqual(campaign.revenue_ci_low, -1.982, places=3)
-        self.assertAlmostEqual(campaign.revenue_ci_high, 21.982, places=3)
+        # Welch: sample variances 2121.21 and 1616.16, t at 194.4 degrees of freedom (as
+        # scipy.stats.ttest_ind(equal_var=False).confidence_interval())
+        self.assertAlmostEqual(campaign.revenue_ci_low, -2.057, places=3)
+        self.assertAlmostEqual(campaign.revenue_ci_high, 22.057, places=3)
+
+    def test_small_or_missing_control_group_is_not_significant(self):
+        """A control group of one, or one without conversions, gives a wide interval (the
+        normal approximation gave 0 width on its side, "significant" from one member)."""
+        Campaign = self.env["member.campaign"]
+        # Newcombe (1998), Statistics in Medicine 17:873, example (a): 56/70 - 48/80
+        self.assertEqual(
+            [round(value, 2) for value in Campaign._uplift(70, 56, 80, 48)[:3]],
+            [20.0, 5.24, 33.39],
+        )
+        low, high = Campaign._uplift(1000, 200, 15, 0)[1:3]
+        self.assertLess(low, 0)  # was [17.5, 22.5]
+        self.assertAlmostEqual(high, 22.592, places=3)
+        low, high = Campaign._uplift(1000, 200, 1, 1)[1:3]
+        self.assertLess(low, -80)
+        self.assertGreater(high, -1)  # was [-96.4, -93.6]: one member
+        # Welch with a few members: t at 1.7 degrees of freedom (scipy: +/- 119.5)
+        _diff, low, high = Campaign._mean_diff(3, 30.0, 400.0, 2, 20.0, 800.0)
+        self.assertLess(low, -119.5)
+        self.assertGreater(high, 139.5)
+        # one control member: no sample variance, no interval
+        self.assertEqual(Campaign._mean_diff(100, 30.0, 2121.2, 1, 0.0, 0.0), (30.0, 30.0, 30.0))
 
     def test_conversion_window_edges(self):
         on_edge = self._member("Buys on day 14")
