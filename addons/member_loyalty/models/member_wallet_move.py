@@ -137,6 +137,8 @@ class MemberWalletMove(models.Model):
         return pair
 
     def _post_entry(self, journal, lines):
+        # dated on the company's day of the movement
+        Partner = self.env["res.partner"].with_company(self.company_id)
         # sudo: the entry is part of a rights-checked ledger operation
         entry = (
             self.env["account.move"]
@@ -146,7 +148,7 @@ class MemberWalletMove(models.Model):
                 {
                     "move_type": "entry",
                     "journal_id": journal.id,
-                    "date": self.env["res.partner"]._member_today(self.date),
+                    "date": Partner._member_today(self.date),
                     "ref": self.payment_ref or self.idempotency_key,
                     "line_ids": lines,
                 }

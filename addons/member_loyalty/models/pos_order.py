@@ -232,7 +232,7 @@ class PosOrder(models.Model):
     # ------------------------------------------------------------------ earning
 
     def _member_get_multiplier(self, member):
-        date = self.env["res.partner"]._member_today(self.date_order)
+        date = self.env["res.partner"].with_company(self.company_id)._member_today(self.date_order)
         return self._member_multiplier(member, date, self.config_id, self.company_id)
 
     @api.model

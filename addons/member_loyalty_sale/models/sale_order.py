@@ -50,7 +50,7 @@ class SaleOrder(models.Model):
         eligible = self._member_eligible_amount(self.order_line)
         if self.currency_id.compare_amounts(eligible, 0.0) <= 0:
             return 0
-        date = self.env["res.partner"]._member_today(self.date_order)
+        date = self.env["res.partner"].with_company(self.company_id)._member_today(self.date_order)
         multiplier = self.env["pos.order"]._member_multiplier(
             member, date, self.env["pos.config"], self.company_id
         )

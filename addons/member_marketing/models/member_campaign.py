@@ -14,12 +14,16 @@ _logger = logging.getLogger(__name__)
 
 # two-sided 95% normal quantile
 Z_95 = 1.959963984540054
-# two-sided 95% quantiles of Student's t for 1 to 30 degrees of freedom (beyond: see _t_95)
+# two-sided 95% quantiles of Student's t: (degrees of freedom, quantile) up to 30, with
+# fractional points below 3 where the curve bends most (beyond 30: see _t_95)
 T_95 = (
-    12.706205, 4.302653, 3.182446, 2.776445, 2.570582, 2.446912, 2.364624, 2.306004,
-    2.262157, 2.228139, 2.200985, 2.178813, 2.160369, 2.144787, 2.131450, 2.119905,
-    2.109816, 2.100922, 2.093024, 2.085963, 2.079614, 2.073873, 2.068658, 2.063899,
-    2.059539, 2.055529, 2.051831, 2.048407, 2.045230, 2.042272,
+    (1, 12.706205), (1.25, 8.027951), (1.5, 6.016663), (1.75, 4.948848), (2, 4.302653),
+    (2.5, 3.574655), (3, 3.182446), (4, 2.776445), (5, 2.570582), (6, 2.446912),
+    (7, 2.364624), (8, 2.306004), (9, 2.262157), (10, 2.228139), (11, 2.200985),
+    (12, 2.178813), (13, 2.160369), (14, 2.144787), (15, 2.131450), (16, 2.119905),
+    (17, 2.109816), (18, 2.100922), (19, 2.093024), (20, 2.085963), (21, 2.079614),
+    (22, 2.073873), (23, 2.068658), (24, 2.063899), (25, 2.059539), (26, 2.055529),
+    (27, 2.051831), (28, 2.048407), (29, 2.045230), (30, 2.042272),
 )  # fmt: skip
 # the group allowed to give value away (coupons, bonus points) through a campaign
 MANAGER_GROUP = "member_marketing.group_member_marketing_manager"
@@ -334,13 +338,21 @@ class MemberCampaign(models.Model):
     @api.model
     def _t_95(self, df):
         """Two-sided 95% quantile of Student's t with ``df`` (Welch: fractional) degrees of
-        freedom: the table interpolated in 1/df up to 30 (a little wide below 3: on the safe
-        side), beyond it Cornish-Fisher's
+        freedom: the table interpolated in 1/df up to 30, beyond it Cornish-Fisher's
         expansion around the normal quantile (within 1e-5)."""
         if df < 30:
-            low = min(max(int(df), 1), 29)
-            weight = min(max((1 / low - 1 / df) / (1 / low - 1 / (low + 1)), 0.0), 1.0)
-            return T_95[low - 1] + weight * (T_95[low] - T_95[low - 1])
+            # the table's points around df, interpolated in 1/df (within 3 %, on the wide side)
+            below, above = T_95[0], T_95[-1]
+            for point in T_95:
+                if point[0] <= df:
+                    below = point
+                else:
+                    above = point
+                    break
+            if below[0] >= df or below == above:
+                return below[1]
+            weight = (1 / below[0] - 1 / df) / (1 / below[0] - 1 / above[0])
+            return below[1] + weight * (above[1] - below[1])
         z = Z_95
         return (
             z
@@ -479,7 +491,7 @@ class MemberCampaign(models.Model):
         """SQL returning (partner_id, occurrence) for this campaign's trigger (hook for bridges)."""
         self.ensure_one()
         # the chain's day the campaign started: segment entries and first purchases from it
-        local = self.with_context(tz=self.env["member.segment.engine"]._get_timezone())
+        local = self.with_context(tz=self._get_timezone())
         start = fields.Date.context_today(local, self.date_start or now)
         if self.trigger_type == "birthday":
             return SQL(

@@ -188,7 +188,7 @@ class TestReplenishment(ChainCommon):
         self.assertEqual(line.qty_approved, 2)
         line.write({"qty_approved": 500})
         self.assertEqual(line.qty_approved, 2)
-        line.write({"qty_requested": 3, "qty_approved": 3})  # as the form sends it
+        line.write({"qty_requested": 3, "qty_approved": 7})
         self.assertEqual(line.qty_approved, 3)
         request.action_submit()
         line.with_user(self.user_hq).qty_approved = 1

@@ -33,9 +33,10 @@ class ResPartner(models.Model):
         if order and order.chain_store_id:
             return order.chain_store_id
         store_id = self.env.context.get("chain_store_id")
-        if not store_id:
-            return self.env.user.chain_store_id
-        store = self.env["chain.store"].sudo().browse(store_id).exists()
+        if store_id:
+            store = self.env["chain.store"].sudo().browse(store_id).exists()
+        else:  # (kept in scope when written; the scope may have shrunk since)
+            store = self.env.user.chain_store_id
         if not self.env.user._chain_may_act_for(store):
             raise AccessError(
                 self.env._(
