@@ -487,12 +487,16 @@ class MemberCampaign(models.Model):
         }
 
     # ------------------------------------------------------------------ queueing
+    def _get_start_date(self, now):
+        """The chain's day the campaign started (segment entries and first purchases count
+        from it)."""
+        self.ensure_one()
+        engine = self.env["member.segment.engine"]
+        return engine._get_chain_date(self.date_start or now, self.company_id)
+
     def _get_trigger_query(self, today, now):
         """SQL returning (partner_id, occurrence) for this campaign's trigger (hook for bridges)."""
         self.ensure_one()
-        # the chain's day the campaign started: segment entries and first purchases from it
-        local = self.with_context(tz=self._get_timezone())
-        start = fields.Date.context_today(local, self.date_start or now)
         if self.trigger_type == "birthday":
             return SQL(
                 """
@@ -518,7 +522,7 @@ class MemberCampaign(models.Model):
                  WHERE h.segment_id = %(segment)s AND h.date >= %(start)s AND h.date <= %(today)s
                 """,
                 segment=self.trigger_segment_id.id,
-                start=start,
+                start=self._get_start_date(now),
                 today=today,
             )
         if self.trigger_type == "churn_risk":
@@ -539,7 +543,7 @@ class MemberCampaign(models.Model):
                  WHERE p.first_order_date + %(days)s BETWEEN %(start)s AND %(today)s
                 """,
                 days=max(self.trigger_days, 0),
-                start=start,
+                start=self._get_start_date(now),
                 today=today,
             )
         if self.trigger_type == "broadcast":
@@ -587,8 +591,7 @@ class MemberCampaign(models.Model):
     def _enqueue(self, now=None):
         """Queue one send per (campaign, member, occurrence); returns the number of new rows."""
         now = now or fields.Datetime.now()
-        local = self.with_context(tz=self.env["member.segment.engine"]._get_timezone())
-        today = fields.Date.context_today(local, now)
+        today = self.env["member.segment.engine"]._get_chain_date(now)
         self.env.flush_all()
         total = 0
         for campaign in self.filtered(lambda c: c.state == "running"):

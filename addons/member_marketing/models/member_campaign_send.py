@@ -340,9 +340,11 @@ class MemberCampaignSend(models.Model):
     def _create_coupons(self, campaign, now):
         """One coupon per send, in the batch's transaction: a crash rolls it back with the send."""
         days = campaign.coupon_validity_days
-        # counted from the chain's day of the send (not the UTC one: off by a day at night)
-        local = self.with_context(tz=campaign._get_timezone())
-        expiry = fields.Date.context_today(local, now) + timedelta(days=days) if days else False
+        expiry = False
+        if days:
+            # counted from the chain's day of the send (not the UTC one: off by a day at night)
+            send_date = self.env["member.segment.engine"]._get_chain_date(now, campaign.company_id)
+            expiry = send_date + timedelta(days=days)
         # loyalty_no_mail: the campaign message carries the code, no separate loyalty email
         coupons = (
             self.env["loyalty.card"]

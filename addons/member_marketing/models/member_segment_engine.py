@@ -1,6 +1,6 @@
 import json
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytz
 
@@ -121,8 +121,14 @@ class MemberSegmentEngine(models.AbstractModel):
         )
 
     @api.model
+    def _get_chain_date(self, timestamp=None, company=None):
+        """The chain's day (``_get_timezone``) of a UTC ``timestamp`` (default: now)."""
+        local = self.with_context(tz=self._get_timezone(company))
+        return fields.Date.context_today(local, timestamp)
+
+    @api.model
     def _get_refresh_date(self):
-        return datetime.now(pytz.timezone(self._get_timezone())).date()
+        return self._get_chain_date()
 
     @api.model
     def _get_purchase_source(self, today):

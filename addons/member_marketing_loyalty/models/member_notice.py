@@ -71,9 +71,7 @@ class MemberNotice(models.Model):
             return self.env["member.notice.log"]
         now = now or fields.Datetime.now()
         engine = self.env["member.segment.engine"]
-        today = today or fields.Date.context_today(
-            self.with_context(tz=engine._get_timezone()), now
-        )
+        today = today or engine._get_chain_date(now)
         days = engine._get_param("points_expiring_notice_days", 30)
         rows = (
             self.env["member.points.lot"]
