@@ -426,12 +426,7 @@ class ResPartner(models.Model):
         without the stored value sold at the till (top-up lines), which counts when spent."""
         paid = [("state", "in", ("paid", "done", "invoiced"))]
         spend = self._member_sum_since("pos.order", "amount_total:sum", since, paid)
-        topup_products = (
-            self.env["pos.config"]
-            .sudo()
-            .search([("member_topup_product_id", "!=", False)])
-            .member_topup_product_id
-        )
+        topup_products = self.env["pos.config"]._member_special_products()[1]
         if topup_products:
             topups = (
                 self.env["pos.order.line"]
